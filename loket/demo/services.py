@@ -1,0 +1,72 @@
+"""Loading the demo municipality: configuration, staff accounts and sample initiatives."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from loket.coupling.models import PolicyCarrier
+from loket.core.actors import BROKER_GROUP, MANAGER_GROUP
+from loket.intake.models import Area
+from loket.routing.models import Department
+
+from . import data
+
+
+def load_configuration() -> None:
+    """Departments, policy carriers and areas (also what a fresh demo test database needs)."""
+    for item in data.DEPARTMENTS:
+        Department.objects.update_or_create(
+            code=item["code"],
+            defaults={"name": item["name"], "description": item["description"],
+                      "mailbox": f"{item['code']}@gemeente.example"},
+        )
+    departments = {d.code: d for d in Department.objects.all()}
+    for item in data.CARRIERS:
+        PolicyCarrier.objects.update_or_create(
+            code=item["code"],
+            defaults={"name": item["name"], "scope": item["scope"], "funds": item["funds"],
+                      "owner": departments.get(item["owner"])},
+        )
+    for item in data.AREAS:
+        Area.objects.update_or_create(code=item["code"], defaults={
+            k: v for k, v in item.items() if k != "code"})
+
+
+def _account(username: str, first_name: str, last_name: str, *, staff: bool = True) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first_name, "last_name": last_name,
+                  "email": f"{username}@gemeente.example", "is_staff": staff},
+    )
+    if created:
+        user.set_password(username)  # demo only: the password equals the username
+        user.save(update_fields=["password"])
+    return user
+
+
+def load_accounts() -> list[str]:
+    brokers, _ = Group.objects.get_or_create(name=BROKER_GROUP)
+    managers, _ = Group.objects.get_or_create(name=MANAGER_GROUP)
+    broker = _account("makelaar", "Fatima", "El Amrani")
+    broker.groups.add(brokers)
+    manager = _account("manager", "Joost", "de Vries")
+    manager.groups.add(managers)
+    for department in Department.objects.all():
+        official = _account(department.code, "Medewerker", department.name)
+        department.officials.add(official)
+    admin = _account("admin", "Beheer", "Loket")
+    if not admin.is_superuser:
+        admin.is_superuser = True
+        admin.save(update_fields=["is_superuser"])
+    return ["makelaar", "manager", "admin", *Department.objects.values_list("code", flat=True)]
+
+
+@transaction.atomic
+def load_demo() -> list[str]:
+    load_configuration()
+    accounts = load_accounts()
+    return [
+        "Demogemeente geladen: Gemeente Voorbeeld.",
+        f"Accounts (wachtwoord = gebruikersnaam): {', '.join(accounts)}",
+    ]
