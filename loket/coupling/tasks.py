@@ -1,0 +1,13 @@
+"""Celery tasks of coupling: thin, load by id, call a service, idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="loket.coupling.suggest_couplings", acks_late=True)
+def suggest_couplings(initiative_id: str) -> None:
+    """(Re)compute the ranked coupling suggestions of an initiative."""
+    services.suggest_couplings(initiative_id)
