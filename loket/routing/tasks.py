@@ -11,3 +11,9 @@ from . import services
 def propose_routing(initiative_id: str) -> None:
     """Compute the routing proposal the broker sees during intake."""
     services.propose_routing(initiative_id)
+
+
+@shared_task(name="loket.routing.route_to_departments", acks_late=True)
+def route_to_departments(initiative_id: str) -> None:
+    """Create one routed request per department once the initiative goes to consultation."""
+    services.route_to_departments(initiative_id)
