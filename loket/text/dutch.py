@@ -34,6 +34,7 @@ Public API::
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -61,8 +62,14 @@ FACTORS: dict[str, float] = {
     "deel": 0.5,
 }
 
+
+def _wordlist(text: str) -> list[str]:
+    """Whitespace-separated words: long word lists stay readable in the source."""
+    return text.split()
+
+
 STOPWORDS: frozenset[str] = frozenset(
-    """
+    _wordlist("""
     aan al alle alles als alsof altijd andere ben bij binnen daar daarna daarom dan dat de
     der deze die dit doen doe doet door dus echter een eens eigen en er erg even ff gaan gaat
     geweest had heb hebben heeft hem het hier hij hoe hun iemand iets ik in is ja je jij jou
@@ -72,7 +79,7 @@ STOPWORDS: frozenset[str] = frozenset(
     welke werd wie wij wil willen wilt word worden wordt zal ze zei zelf zich zij zijn zo
     zoals zodat zou zouden zullen graag heel echt gewoon beetje ofzo enzo etc nou hoor hun
     hen alleen samen elkaar iedereen allemaal dingen ding gaan gaat komen komt kunnen mogen
-    """.split()
+    """)
 )
 
 # Informal or regional words -> the standard word a municipal vocabulary is likely to use.
@@ -190,7 +197,7 @@ ALIASES: dict[str, str] = {
 # General Dutch compound constituents, so unseen compounds split even when no configured
 # term covers a part ("kastanjelaan" -> "kastanje" + "laan").
 BASE_WORDS: tuple[str, ...] = tuple(
-    """
+    _wordlist("""
     buurt wijk straat dorp stad plein park tuin moes laan weg pad baan veld terrein grond land
     school kind jeugd jongere jongeren ouder ouders oudere baby peuter tiener gezin familie
     fiets auto bus trein spoor tunnel brug halte station parkeer parkeren garage stoep rijbaan
@@ -215,8 +222,15 @@ BASE_WORDS: tuple[str, ...] = tuple(
     fruit snoep rook roken alcohol drugs dealer overlast lawaai geluid herrie
     ingang uitgang hek poort bankje afdak overkapping container compost insect bij bijen
     vogel vogels vlinder egel nest kast hotel
-    """.split()
+    """)
 )
+
+# Words whose stems collide with a different meaning: parents are not the elderly.
+KEY_OVERRIDES: dict[str, str] = {
+    "ouders": "ouders",
+    "ouderen": "oudere",
+    "oudere": "oudere",
+}
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’`][^\W_]+)*")
 _DIMINUTIVES: tuple[str, ...] = ("etjes", "etje", "tjes", "tje", "pjes", "pje", "jes", "je")
@@ -276,7 +290,18 @@ def key(word: str) -> str:
     "zonnepanelen" / "zonnepaneeltjes").
     """
     word = _fold_token(word)
-    return _VOWEL_PAIRS.sub(r"\1", stem(_undiminish(word)))
+    if word in KEY_OVERRIDES:
+        return KEY_OVERRIDES[word]
+    k = _VOWEL_PAIRS.sub(r"\1", stem(_undiminish(word)))
+    # The stemmer keeps or drops a final -s/-z/-double consonant inconsistently
+    # ("fiets" -> fiet, "fietsen" -> fiets; "bossen" -> boss): normalise the ending.
+    if len(k) > 3 and k[-1] == k[-2] and k[-1] not in "aeiou":
+        k = k[:-1]
+    if len(k) > 3 and k[-1] == "z":
+        k = k[:-1] + "s"
+    if len(k) > 3 and k[-1] == "s":
+        k = k[:-1]
+    return k
 
 
 def _osa_distance(a: str, b: str, bound: int) -> int:
@@ -334,9 +359,7 @@ class Vocabulary:
     own terms so that every configured term can be found inside a compound.
     """
 
-    def __init__(
-        self, words: Iterable[str] = (), aliases: Mapping[str, str] | None = None
-    ) -> None:
+    def __init__(self, words: Iterable[str] = (), aliases: Mapping[str, str] | None = None) -> None:
         self.surface: dict[str, str] = {}
         self.keys: dict[str, str] = {}
         self._deletes: dict[str, set[str]] = {}
@@ -397,13 +420,18 @@ class Vocabulary:
         return best[1] if best else None
 
     def _segment(self, word: str, min_parts: int) -> list[Atom] | None:
-        """Fewest known parts covering ``word`` with -s-/-e-/-en- links; None if impossible."""
+        """Fewest known parts covering ``word`` with -s-/-e-/-en- links; None if impossible.
+
+        With ``min_parts`` >= 2 the word itself never counts as its only part.
+        """
         n = len(word)
         best: list[tuple[tuple[int, int], list[Atom]] | None] = [None] * (n + 1)
         best[n] = ((0, 0), [])
         for i in range(n - MIN_PART, -1, -1):
             choice: tuple[tuple[int, int], list[Atom]] | None = None
             for j in range(n, i + MIN_PART - 1, -1):
+                if i == 0 and j == n and min_parts >= 2:
+                    continue
                 canonical = self.known(word[i:j], final=(j == n))
                 if canonical is None:
                     continue
@@ -554,11 +582,21 @@ def _token_spans(token: Token, offset: int) -> list[Span]:
     atoms = info.atoms
     whole_kind = "tikfout" if info.corrected else "woord"
     base = info.corrected or token.word
-    spans = [Span(key(base), whole_kind, shown, offset, offset + len(atoms), token.index,
-                  token.in_title)]
+    spans = [
+        Span(key(base), whole_kind, shown, offset, offset + len(atoms), token.index, token.in_title)
+    ]
     if info.synonym:
-        spans.append(Span(key(info.synonym), "synoniem", shown, offset, offset + len(atoms),
-                          token.index, token.in_title))
+        spans.append(
+            Span(
+                key(info.synonym),
+                "synoniem",
+                shown,
+                offset,
+                offset + len(atoms),
+                token.index,
+                token.in_title,
+            )
+        )
     if len(atoms) > 1:
         source = base if info.corrected and len(base) == atoms[-1].end else token.word
         for i in range(len(atoms)):
@@ -577,8 +615,9 @@ def _token_spans(token: Token, offset: int) -> list[Span]:
                 if info.corrected:
                     kind = "tikfout"
                 for k in sorted(keys):
-                    spans.append(Span(k, kind, shown, offset + i, offset + j, token.index,
-                                      token.in_title))
+                    spans.append(
+                        Span(k, kind, shown, offset + i, offset + j, token.index, token.in_title)
+                    )
     return spans
 
 
@@ -589,8 +628,9 @@ def analyze(text: str, *, title: str = "", vocabulary: Vocabulary | None = None)
     for part, in_title in ((title, True), (text, False)):
         for m in _WORD_RE.finditer(part or ""):
             word = _fold_token(m.group())
-            tokens.append(Token(m.group(), word, key(word), len(tokens), in_title,
-                                vocab.info(word)))
+            tokens.append(
+                Token(m.group(), word, key(word), len(tokens), in_title, vocab.info(word))
+            )
     spans: list[Span] = []
     offsets: list[int] = []
     offset = 0
@@ -599,13 +639,22 @@ def analyze(text: str, *, title: str = "", vocabulary: Vocabulary | None = None)
         spans.extend(_token_spans(token, offset))
         offset += len(token.info.atoms)
     # Compounds written apart ("speel tuin", "zonne panelen"): join neighbouring words.
-    for a, b in zip(tokens, tokens[1:], strict=False):
+    for a, b in itertools.pairwise(tokens):
         if a.in_title != b.in_title or not (_is_content(a.word) and _is_content(b.word)):
             continue
         joined = a.word + b.word
         if joined in vocab and len(a.info.atoms) == 1 and len(b.info.atoms) == 1:
-            spans.append(Span(key(joined), "samengevoegd", f"{a.text} {b.text}", offsets[a.index],
-                              offsets[b.index] + 1, a.index, a.in_title))
+            spans.append(
+                Span(
+                    key(joined),
+                    "samengevoegd",
+                    f"{a.text} {b.text}",
+                    offsets[a.index],
+                    offsets[b.index] + 1,
+                    a.index,
+                    a.in_title,
+                )
+            )
     return Analysis(title + "\n" + text if title else text, tokens, spans)
 
 
@@ -637,8 +686,10 @@ class Matcher:
     """Finds which configured terms occur in a text, and as what.
 
     A term is a word ("speeltuin"), a phrase ("jeu de boules", "te hard rijden": its words
-    within a few words of each other, in any order) or a combination ("straat + afsluiten":
-    every part somewhere in the text).
+    within a few words of each other, in any order) or a combination
+    ("straat + afsluiten|dicht": every ``+`` part somewhere in the text, a part matching
+    if any of its ``|`` alternatives does). A single term with alternatives ("a|b") is a
+    one-part combination.
     """
 
     def __init__(
@@ -647,20 +698,27 @@ class Matcher:
         self.terms: list[str] = []
         self._single: dict[str, list[str]] = {}
         self._phrases: list[_Phrase] = []
-        self._combos: list[tuple[str, list[str]]] = []
+        self._combos: list[tuple[str, list[list[str]]]] = []
+        self._standalone: set[str] = set()
         words: list[str] = []
         for raw in dict.fromkeys(terms):
             term = raw.strip()
             if not term:
                 continue
             self.terms.append(term)
-            parts = [p.strip() for p in term.split("+")] if "+" in term else [term]
+            if "+" not in term and "|" not in term:
+                self._standalone.add(term)
+                words.extend(tokenize(term))
+                self._compile(term)
+                continue
+            # "straat + afsluiten|afgesloten|dicht": every part, each with alternatives.
+            parts = [[a.strip() for a in p.split("|") if a.strip()] for p in term.split("+")]
             parts = [p for p in parts if p]
-            if len(parts) > 1:
-                self._combos.append((term, parts))
-            for part in parts:
-                words.extend(tokenize(part))
-                self._compile(part)
+            self._combos.append((term, parts))
+            for alternatives in parts:
+                for alt in alternatives:
+                    words.extend(tokenize(alt))
+                    self._compile(alt)
         base = vocabulary or default_vocabulary()
         # extend=False: the caller passes a vocabulary that already knows these terms, so
         # one analysis can be shared by several matchers.
@@ -706,16 +764,18 @@ class Matcher:
         spans = [s for items in raw.values() for _, s in items if s is not None]
         result: dict[str, Match] = {}
         for term, items in raw.items():
+            if term not in self._standalone:
+                continue
             kept = [m for m, s in items if s is None or not _inside_other(s, spans)]
             if kept:
                 result[term] = max(kept, key=lambda m: (m.factor, m.in_title))
         for term, parts in self._combos:
-            part_matches = [
-                max((m for m, _ in raw[p]), key=lambda m: (m.factor, m.in_title))
-                for p in parts
-                if p in raw
-            ]
-            if len(part_matches) == len(parts):
+            part_matches = []
+            for alternatives in parts:
+                found = [m for alt in alternatives for m, _ in raw.get(alt, ())]
+                if found:
+                    part_matches.append(max(found, key=lambda m: (m.factor, m.in_title)))
+            if part_matches and len(part_matches) == len(parts):
                 kind = "combinatie" if min(m.factor for m in part_matches) >= 0.75 else "deel"
                 shown = " … ".join(m.found for m in part_matches)
                 in_title = any(m.in_title for m in part_matches)

@@ -108,8 +108,12 @@ class Evidence:
     weight: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {"term": self.term, "found": self.found, "kind": self.kind,
-                "weight": round(self.weight, 3)}
+        return {
+            "term": self.term,
+            "found": self.found,
+            "kind": self.kind,
+            "weight": round(self.weight, 3),
+        }
 
 
 @dataclass
@@ -184,8 +188,9 @@ class _Group:
         terms = [t for w in self.weights.values() for t in w]
         self.matcher = Matcher(terms, vocabulary, extend=False)
 
-    def score(self, analysis: Analysis, settings: Settings) -> list[tuple[Profile, float,
-                                                                           list[Evidence]]]:
+    def score(
+        self, analysis: Analysis, settings: Settings
+    ) -> list[tuple[Profile, float, list[Evidence]]]:
         matches: dict[str, Match] = {m.term: m for m in self.matcher.match(analysis)}
         out = []
         for p in self.profiles:
@@ -261,13 +266,21 @@ class Suggester:
             if p.code == self.budget_department and budget_known:
                 amount = float(requested_budget or 0)
                 evidence = (
-                    [Evidence("aangevraagd budget", f"€ {amount:,.0f}".replace(",", "."),
-                              "budget", 10.0)]
-                    if amount > 0 else []
+                    [
+                        Evidence(
+                            "aangevraagd budget",
+                            f"€ {amount:,.0f}".replace(",", "."),
+                            "budget",
+                            10.0,
+                        )
+                    ]
+                    if amount > 0
+                    else []
                 )
                 raw = 10.0 if amount > 0 else 0.0
-            ranked_depts.append(Ranked(p.code, p.name or p.code, 1 - math.exp(-raw / 2.0), raw,
-                                       evidence))
+            ranked_depts.append(
+                Ranked(p.code, p.name or p.code, 1 - math.exp(-raw / 2.0), raw, evidence)
+            )
         order = {p.code: i for i, p in enumerate(self.departments.profiles)}
         ranked_depts.sort(key=lambda r: (-r.raw, order[r.code]))
         sector = [r for r in ranked_depts if r.code != self.budget_department]
@@ -291,8 +304,16 @@ class Suggester:
         corder = {p.code: i for i, p in enumerate(self.carriers.profiles)}
         for p, raw, evidence in self.carriers.score(analysis, s):
             score = 1 - math.exp(-raw / s.carrier_scale)
-            carriers.append(Ranked(p.code, p.name or p.code, score, raw, evidence,
-                                   combined_message(title_text, p, evidence)))
+            carriers.append(
+                Ranked(
+                    p.code,
+                    p.name or p.code,
+                    score,
+                    raw,
+                    evidence,
+                    combined_message(title_text, p, evidence),
+                )
+            )
         carriers.sort(key=lambda r: (-r.raw, corder[r.code]))
         return Suggestion(chosen, ranked_depts, carriers)
 
@@ -349,8 +370,7 @@ def compute_adjustments(
             title = str(ex.get("title") or "")
             description = str(ex.get("description") or "")
             sug = suggester.suggest(title, description, ex.get("requested_budget"))
-            words = [w for w in suggester.analyze(title, description).content_words
-                     if len(w) >= 4]
+            words = [w for w in suggester.analyze(title, description).content_words if len(w) >= 4]
             by_code = {r.code: r for r in sug.department_scores}
             gold = {d for d in ex.get("departments") or () if d != budget_dept}
             predicted = {d for d in sug.department_codes() if d != budget_dept}
@@ -386,8 +406,11 @@ def compute_adjustments(
         if not changed:
             break
     final = _with_learned(adj, support, candidate, min_support)
-    return {c: {t: round(v, 3) for t, v in sorted(terms.items()) if abs(v) >= 1e-9}
-            for c, terms in sorted(final.items()) if any(abs(v) >= 1e-9 for v in terms.values())}
+    return {
+        c: {t: round(v, 3) for t, v in sorted(terms.items()) if abs(v) >= 1e-9}
+        for c, terms in sorted(final.items())
+        if any(abs(v) >= 1e-9 for v in terms.values())
+    }
 
 
 def _with_learned(
