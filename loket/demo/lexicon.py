@@ -38,6 +38,20 @@ _CLOSE = "afsluiten|afgesloten|afsluiting|dicht|dichtzetten|autovrij"
 _STREET = "straat|weg|plein|laan|kruispunt"
 _VACANT = "leegstaand|leegstaande|leegstand|leeg|lege|leegstaat"
 _HOUSING = "wonen|woningen|woning|woonruimte|appartementen|wooneenheden|woonunits|studio"
+_CENTRE = "buurthuis|dorpshuis|wijkcentrum|buurtcentrum|gemeenschapshuis|wijkgebouw|clubhuis"
+_BUILDING_MATTERS = (
+    "sluiten|sluiting|dicht|zelfbeheer|overnemen|beheer|beheren|verbouwen|verbouwing|renovatie"
+    "|renoveren|isoleren|verduurzamen|opknappen|leegstaand|exploitatie|bestuur|huur|verkopen"
+    "|onderhoud|dak|gebouw|pand"
+)
+_PUBLIC_BUILDING = (
+    "school|schoolgebouw|gymzaal|sporthal|gemeentehuis|gebouw|buurthuis|dorpshuis|kerk"
+    "|bibliotheek|gemeentelijk|gemeentelijke|gemeente"
+)
+_FACILITY = (
+    "kooi|baan|huisjes|paviljoen|keet|gebouwtje|schuur|kas|podium|tribune|clubhuis|hut"
+    "|tiny|container|units"
+)
 
 DEPARTMENTS: dict[str, dict[str, Any]] = {
     "verkeer": {
@@ -287,12 +301,15 @@ DEPARTMENTS: dict[str, dict[str, Any]] = {
             "transformatie": 1.5,
             "transformeren": 1.5,
             "verbouwen": 0.8,
-            "leegstand": 0.8,
-            "leegstaand": 0.8,
-            "leegstaande": 0.8,
+            "leegstand": 0.5,
+            "leegstaand": 0.5,
+            "leegstaande": 0.5,
+            _FACILITY + " + " + _OPEN_GROUND: 1.2,
+            "voetbalkooi": 1.0,
+            "pannakooi": 1.0,
             "kantoor + " + _HOUSING: 2.0,
             _VACANT + " + " + _HOUSING: 1.5,
-            _VACANT + " + school|kantoor|kerk|pand|panden|gebouw|winkelpanden": 0.6,
+            _VACANT + " + school|kantoor|kerk|pand|panden|gebouw|winkelpanden": 0.5,
             "pop-up": 1.0,
             "tijdelijk gebruik": 1.5,
             "tijdelijke invulling": 1.5,
@@ -441,9 +458,9 @@ DEPARTMENTS: dict[str, dict[str, Any]] = {
             "welzijnsorganisatie": 2.5,
             "zorg": 1.2,
             "wmo": 3.0,
-            "ouderen": 1.0,
-            "oudere": 1.0,
-            "senioren": 1.0,
+            "ouderen": 0.6,
+            "oudere": 0.6,
+            "senioren": 0.6,
             "eenzaamheid": 2.5,
             "eenzaam": 2.5,
             "alleen": 0.4,
@@ -525,6 +542,14 @@ DEPARTMENTS: dict[str, dict[str, Any]] = {
             "alleenstaande": 1.0,
             "eenoudergezinnen": 1.5,
             "jeugdzorg": 3.0,
+            "verblijfsvergunning": 1.5,
+            "spreekuur": 1.0,
+            "inloopspreekuur": 1.5,
+            "toeslagen": 1.5,
+            "administratie": 1.0,
+            "formulieren": 1.0,
+            "geldzorgen": 2.5,
+            "niet breed": 2.0,
             "preventie + jongeren|jeugd": 1.0,
         },
     },
@@ -661,7 +686,10 @@ DEPARTMENTS: dict[str, dict[str, Any]] = {
             "insectenhotel": 1.5,
             "egels": 1.0,
             "tegels eruit": 1.5,
+            "tegels + wippen|eruit|weg|uit|eruithalen|vervangen": 1.5,
             "tegelwippen": 2.5,
+            "stenig": 1.0,
+            "versteend": 1.0,
             "ontstenen": 2.5,
             "ontharden": 2.5,
             "vergroenen": 1.2,
@@ -750,7 +778,12 @@ DEPARTMENTS: dict[str, dict[str, Any]] = {
             "optreden": 1.2,
             "theater": 2.5,
             "toneel": 2.5,
-            "film": 1.0,
+            "film": 1.5,
+            "filmavond": 2.0,
+            "bioscoop": 2.0,
+            "openluchtbioscoop": 2.0,
+            "voetbalkooi": 2.5,
+            "pannakooi": 2.5,
             "koor": 1.5,
             "orkest": 2.0,
             "fanfare": 2.0,
@@ -775,12 +808,15 @@ DEPARTMENTS: dict[str, dict[str, Any]] = {
     "vastgoed": {
         "name": "Maatschappelijk Vastgoed",
         "terms": {
-            "buurthuis": 3.0,
-            "dorpshuis": 3.0,
-            "wijkcentrum": 2.0,
-            "buurtcentrum": 3.0,
-            "gemeenschapshuis": 3.0,
-            "wijkgebouw": 3.0,
+            # A community centre as the venue of an activity is not a building question;
+            # its future, management or upkeep is.
+            "buurthuis": 0.6,
+            "dorpshuis": 0.6,
+            "wijkcentrum": 0.6,
+            "buurtcentrum": 0.6,
+            "gemeenschapshuis": 0.6,
+            "wijkgebouw": 0.6,
+            _CENTRE + " + " + _BUILDING_MATTERS: 2.0,
             "multifunctionele accommodatie": 3.0,
             "mfa": 2.5,
             "accommodatie": 1.5,
@@ -790,10 +826,11 @@ DEPARTMENTS: dict[str, dict[str, Any]] = {
             "gemeentelijke gebouwen": 3.0,
             "gebouw": 1.0,
             "pand": 0.8,
-            "leegstaand": 1.2,
-            "leegstaande": 1.2,
+            "leegstaand": 0.8,
+            "leegstaande": 0.8,
             "leegstand": 0.8,
-            "staat leeg": 1.2,
+            _VACANT + " + " + _PUBLIC_BUILDING: 1.0,
+            "staat leeg": 1.0,
             "staan leeg": 0.8,
             "oude school": 1.5,
             "schoolgebouw": 2.0,
@@ -996,6 +1033,7 @@ CARRIERS: dict[str, dict[str, Any]] = {
             "vergroenen": 2.5,
             "vergroening": 2.5,
             "tegels eruit": 2.5,
+            "tegels + wippen|eruit|weg|uit|eruithalen|vervangen": 2.5,
             "tegelwippen": 3.0,
             "ontstenen": 3.0,
             "ontharden": 3.0,
@@ -1148,6 +1186,8 @@ CARRIERS: dict[str, dict[str, Any]] = {
     "sociale-cohesie": {
         "name": "Samen in de wijk",
         "goal": "het brengt buurtbewoners bij elkaar en versterkt het samenleven in de wijk",
+        # Most residents' initiatives are neighbours doing something together.
+        "prior": 1.0,
         "terms": {
             "samen": 1.0,
             "elkaar": 1.0,
@@ -1214,6 +1254,16 @@ CARRIERS: dict[str, dict[str, Any]] = {
             "kledingruil": 1.5,
             "delen": 0.8,
             "optreden": 0.5,
+            "barbecue": 1.0,
+            "filmavond": 1.0,
+            "iedereen welkom": 2.0,
+            "voor de buurt": 1.5,
+            "levendig": 1.0,
+            "levendiger": 1.0,
+            "evenement": 1.0,
+            "festival": 1.0,
+            "vereniging": 0.6,
+            "scouting": 1.0,
         },
     },
     "armoedebestrijding": {
@@ -1237,6 +1287,10 @@ CARRIERS: dict[str, dict[str, Any]] = {
             "huishoudboekje": 2.5,
             "budgetcoach": 3.0,
             "rondkomen": 3.0,
+            "geldzorgen": 3.0,
+            "niet breed": 3.0,
+            "toeslagen": 1.5,
+            "administratie": 1.0,
             "voedselbank": 3.0,
             "kledingbank": 3.0,
             "gratis": 2.0,
@@ -1313,6 +1367,10 @@ CARRIERS: dict[str, dict[str, Any]] = {
             "bandjes": 1.0,
             "jonge": 1.0,
             "leerlingen": 2.0,
+            "scouting": 2.0,
+            "dochter": 1.5,
+            "zoon": 1.5,
+            "jeugdvereniging": 2.5,
         },
     },
     "inclusie": {

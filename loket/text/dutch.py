@@ -23,6 +23,7 @@ Public API::
     fold(text: str) -> str
     stem(word: str) -> str
     key(word: str) -> str
+    match_key(word: str) -> str
     tokenize(text: str) -> list[str]
     analyze(text: str, *, title: str = "", vocabulary: Vocabulary | None = None) -> Analysis
     Vocabulary(words: Iterable[str] = (), aliases: Mapping[str, str] | None = None)
@@ -304,6 +305,16 @@ def key(word: str) -> str:
     return k
 
 
+def match_key(word: str) -> str:
+    """The key a text word or term word is matched by; stopwords match only themselves.
+
+    Stemming merges "heet" with "het" and "bijen" with "bij": a stopword in the text must
+    not count as a content term, but a term may still be a stopword ("samen").
+    """
+    folded = _fold_token(word)
+    return "=" + folded if folded in STOPWORDS else key(folded)
+
+
 def _osa_distance(a: str, b: str, bound: int) -> int:
     """Optimal string alignment distance, giving up (returning bound + 1) past ``bound``."""
     if abs(len(a) - len(b)) > bound:
@@ -414,6 +425,8 @@ class Vocabulary:
         for cand in sorted(candidates):
             if cand[0] != word[0] or cand == word:
                 continue
+            if cand[:-2] == word[:-2] or cand.startswith(word) or word.startswith(cand):
+                continue  # an inflection ("trekken" / "trekker"), not a typo
             dist = _osa_distance(word, cand, bound)
             if dist <= bound and (best is None or dist < best[0]):
                 best = (dist, cand)
@@ -583,7 +596,15 @@ def _token_spans(token: Token, offset: int) -> list[Span]:
     whole_kind = "tikfout" if info.corrected else "woord"
     base = info.corrected or token.word
     spans = [
-        Span(key(base), whole_kind, shown, offset, offset + len(atoms), token.index, token.in_title)
+        Span(
+            match_key(base),
+            whole_kind,
+            shown,
+            offset,
+            offset + len(atoms),
+            token.index,
+            token.in_title,
+        )
     ]
     if info.synonym:
         spans.append(
@@ -629,7 +650,7 @@ def analyze(text: str, *, title: str = "", vocabulary: Vocabulary | None = None)
         for m in _WORD_RE.finditer(part or ""):
             word = _fold_token(m.group())
             tokens.append(
-                Token(m.group(), word, key(word), len(tokens), in_title, vocab.info(word))
+                Token(m.group(), word, match_key(word), len(tokens), in_title, vocab.info(word))
             )
     spans: list[Span] = []
     offsets: list[int] = []
@@ -727,11 +748,22 @@ class Matcher:
     def _compile(self, term: str) -> None:
         tokens = tokenize(term)
         if len(tokens) == 1:
-            bucket = self._single.setdefault(key(tokens[0]), [])
+            bucket = self._single.setdefault(match_key(tokens[0]), [])
             if term not in bucket:
                 bucket.append(term)
         elif len(tokens) > 1 and all(p.term != term for p in self._phrases):
-            self._phrases.append(_Phrase(term, tuple(key(t) for t in tokens)))
+            self._phrases.append(_Phrase(term, tuple(match_key(t) for t in tokens)))
+
+    def term_key(self, term: str) -> str:
+        """What a term counts as: its word key for single words, else the term itself.
+
+        Callers use it so that "veilig", "veilige" and "veiligheid" in one profile count once.
+        """
+        if term in self._standalone:
+            tokens = tokenize(term)
+            if len(tokens) == 1:
+                return match_key(tokens[0])
+        return term
 
     def analyze(self, text: str, *, title: str = "") -> Analysis:
         return analyze(text, title=title, vocabulary=self.vocabulary)

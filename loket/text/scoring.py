@@ -8,7 +8,7 @@ explainable: every point of a score comes from a matched term that is shown as e
 Public API::
 
     Profile(code: str, name: str = "", terms: dict[str, float] = {},
-            phrases: dict[str, float] = {}, goal: str = "")
+            phrases: dict[str, float] = {}, goal: str = "", prior: float = 0.0)
     Profile.coerce(value: Profile | Mapping[str, Any], code: str | None = None) -> Profile
 
     Suggester(dept_profiles, carrier_profiles, adjustments=None, *,
@@ -60,7 +60,8 @@ class Settings:
 
     title_boost: float = 1.25
     min_department_score: float = 1.0  # about one clear term
-    relative_department_score: float = 0.4  # of the best department's score
+    relative_department_score: float = 0.4  # of the best department's score...
+    sure_department_score: float = 2.0  # ...but this much always suffices
     max_departments: int = 4
     carrier_scale: float = 2.5  # raw score at which a carrier's score is about 0.63
 
@@ -74,6 +75,7 @@ class Profile:
     terms: dict[str, float] = field(default_factory=dict)
     phrases: dict[str, float] = field(default_factory=dict)
     goal: str = ""
+    prior: float = 0.0  # base score, e.g. for a carrier that fits most initiatives
 
     @classmethod
     def coerce(cls, value: Profile | Mapping[str, Any], code: str | None = None) -> Profile:
@@ -86,6 +88,7 @@ class Profile:
             terms={str(t): float(w) for t, w in dict(value.get("terms") or {}).items()},
             phrases={str(t): float(w) for t, w in dict(value.get("phrases") or {}).items()},
             goal=str(value.get("goal") or ""),
+            prior=float(value.get("prior") or 0.0),
         )
 
     def all_terms(self) -> dict[str, float]:
@@ -194,16 +197,19 @@ class _Group:
         matches: dict[str, Match] = {m.term: m for m in self.matcher.match(analysis)}
         out = []
         for p in self.profiles:
-            evidence = []
+            best: dict[str, Evidence] = {}  # one per word key: word forms count once
             for term, weight in self.weights[p.code].items():
                 m = matches.get(term)
                 if m is None or weight <= 0:
                     continue
                 value = weight * m.factor * (settings.title_boost if m.in_title else 1.0)
                 kind = "geleerd" if term in self.learned[p.code] else m.kind
-                evidence.append(Evidence(term, m.found, kind, value))
-            evidence.sort(key=lambda e: (-e.weight, e.term))
-            out.append((p, sum(e.weight for e in evidence), evidence))
+                k = self.matcher.term_key(term)
+                if k not in best or value > best[k].weight:
+                    best[k] = Evidence(term, m.found, kind, value)
+            evidence = sorted(best.values(), key=lambda e: (-e.weight, e.term))
+            raw = sum(e.weight for e in evidence) + p.prior
+            out.append((p, raw, evidence))
         return out
 
 
@@ -286,11 +292,11 @@ class Suggester:
         sector = [r for r in ranked_depts if r.code != self.budget_department]
         top = sector[0].raw if sector else 0.0
         for r in sector:
-            if (
-                r.raw >= s.min_department_score
-                and r.raw >= s.relative_department_score * top
-                and sum(x.selected for x in sector) < s.max_departments
-            ):
+            needed = max(
+                s.min_department_score,
+                min(s.relative_department_score * top, s.sure_department_score),
+            )
+            if r.raw >= needed and sum(x.selected for x in sector) < s.max_departments:
                 r.selected = True
         if sector and top > 0 and not any(r.selected for r in sector):
             sector[0].selected = True  # every initiative goes somewhere
