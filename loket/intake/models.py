@@ -103,3 +103,95 @@ class ReferenceCounter(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class TrackingLink(models.Model):
+    """An extra tracking link, issued when a resident submits the same initiative again.
+
+    The first link's hash lives on the initiative; a repeated submission must not leak that
+    link (or a new one) in the response, so a fresh link is only e-mailed to the contact
+    person and both links keep working. Only the SHA-256 of the token is stored.
+    """
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE,
+                                   related_name="tracking_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volglink")
+        verbose_name_plural = _("volglinks")
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Question(models.Model):
+    """A question from the broker or a department to the initiators, answered via their link."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE,
+                                   related_name="questions")
+    text = models.TextField(_("vraag"), max_length=MAX_DESCRIPTION)
+    asked_by = models.ForeignKey("auth.User", verbose_name=_("gesteld door"), null=True,
+                                 blank=True, on_delete=models.SET_NULL, related_name="+")
+    asked_by_role = models.CharField(_("rol van de vraagsteller"), max_length=20)
+    department = models.ForeignKey("routing.Department", verbose_name=_("namens afdeling"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    asked_at = models.DateTimeField(_("gesteld op"), db_index=True)
+    answer = models.TextField(_("antwoord"), blank=True, max_length=MAX_DESCRIPTION)
+    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("vraag aan de initiatiefnemers")
+        verbose_name_plural = _("vragen aan de initiatiefnemers")
+        indexes = [models.Index(fields=["initiative", "answered_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
+class Note(models.Model):
+    """Information the initiators add to their initiative through their tracking link."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("aanvulling"), max_length=MAX_DESCRIPTION)
+    created_at = models.DateTimeField(_("toegevoegd op"), db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("aanvulling van de initiatiefnemers")
+        verbose_name_plural = _("aanvullingen van de initiatiefnemers")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class SentMail(models.Model):
+    """Idempotency record of an e-mail: a redelivered task finds it and does not send twice.
+
+    `key` names the e-mail (e.g. the hash of the tracking link it carries); never the token.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    initiative = models.ForeignKey(Initiative, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    to = models.EmailField(_("aan"), blank=True)
+    subject = models.CharField(_("onderwerp"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verstuurde e-mail")
+        verbose_name_plural = _("verstuurde e-mails")
+
+    def __str__(self) -> str:
+        return self.key

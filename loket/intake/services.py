@@ -1,0 +1,244 @@
+"""Write path of intake: submitting initiatives and the residents' additions through their link."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from loket.core.actors import Actor, Role
+from loket.core.errors import Conflict, InvalidInput, NotPermitted
+from loket.core.tasks import enqueue_on_commit
+from loket.workflow.states import State
+
+from .models import Initiative, Initiator, Note, Question, ReferenceCounter, TrackingLink
+from .tokens import hash_tracking_token, new_tracking_token
+from .validation import (
+    MAX_DESCRIPTION,
+    Errors,
+    SubmissionData,
+    clean_description,
+    clean_text,
+    clean_title,
+    validate_submission,
+)
+
+logger = logging.getLogger(__name__)
+
+# While the plan is still being shaped, the initiators may rewrite it through their link.
+EDITABLE_STATES = frozenset({State.SUBMITTED, State.INTAKE, State.ELABORATION})
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The outcome of a submission. `token` is None for a repeated submission: the existing
+    initiative's link is never handed to whoever repeated it (a fresh one is e-mailed)."""
+
+    initiative: Initiative
+    token: str | None
+    duplicate: bool = False
+
+
+def next_reference(year: int) -> str:
+    """`INI-<year>-<5 digits>`, gap-free per year; call inside a transaction.
+
+    The UPDATE ... SET last = last + 1 takes the row lock (PostgreSQL) or the write lock
+    (SQLite) until commit, so concurrent submissions never get the same number.
+    """
+    updated = ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(year=year, last=1)
+        except IntegrityError:  # another submission created this year's counter first
+            ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.get(year=year).last
+    return f"INI-{year}-{number:05d}"
+
+
+def _lock_year_counter(year: int) -> None:
+    """Serialise submissions of a year so the duplicate check cannot race (PostgreSQL)."""
+    ReferenceCounter.objects.get_or_create(year=year)
+    list(ReferenceCounter.objects.select_for_update().filter(year=year))
+
+
+def find_duplicate(data: SubmissionData, now: Any) -> Initiative | None:
+    """Same contact e-mail and the same title within the window: the resident pressed twice."""
+    since = now - timedelta(minutes=settings.LOKET_DUPLICATE_WINDOW_MINUTES)
+    return (Initiative.objects
+            .filter(created_at__gte=since, title__iexact=data.title,
+                    initiators__is_contact=True,
+                    initiators__email__iexact=data.contact.email)
+            .order_by("created_at").first())
+
+
+def submit_initiative(data: Any, *, actor: Actor | None = None) -> Submission:
+    """Validate and store a resident's initiative, start its workflow, and after commit
+    e-mail the tracking link and start routing and coupling suggestions.
+
+    `data` is the parsed request body; every invalid field is reported at once.
+    """
+    submission = validate_submission(data)
+    actor = actor or Actor(Role.ANONYMOUS)
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    with transaction.atomic():
+        _lock_year_counter(year)
+        existing = find_duplicate(submission, now)
+        if existing is not None:
+            _reissue_link(existing, reason="repeat")
+            logger.info("duplicate submission", extra={"initiative": str(existing.pk)})
+            return Submission(existing, token=None, duplicate=True)
+
+        token = new_tracking_token()
+        initiative = Initiative.objects.create(
+            reference=next_reference(year), title=submission.title,
+            description=submission.description, area=submission.area,
+            address=submission.address, lat=submission.lat, lon=submission.lon,
+            requested_budget=submission.requested_budget, support=submission.support,
+            tracking_token_hash=hash_tracking_token(token), created_at=now,
+        )
+        Initiator.objects.bulk_create([
+            Initiator(initiative=initiative, name=p.name, email=p.email, phone=p.phone,
+                      is_contact=p.is_contact)
+            for p in submission.initiators
+        ])
+        from loket.workflow.services import start_workflow
+
+        start_workflow(initiative, actor)
+        _after_commit(initiative, token, reason="submitted")
+    logger.info("initiative submitted", extra={"initiative": str(initiative.pk),
+                                               "reference": initiative.reference})
+    return Submission(initiative, token=token)
+
+
+def _reissue_link(initiative: Initiative, *, reason: str) -> str:
+    token = new_tracking_token()
+    TrackingLink.objects.create(initiative=initiative, token_hash=hash_tracking_token(token))
+    from .tasks import send_tracking_link
+
+    enqueue_on_commit(send_tracking_link, str(initiative.pk), token, reason)
+    return token
+
+
+def _after_commit(initiative: Initiative, token: str, *, reason: str) -> None:
+    from loket.coupling.tasks import suggest_couplings
+    from loket.routing.tasks import propose_routing
+
+    from .tasks import send_tracking_link
+
+    initiative_id = str(initiative.pk)
+    enqueue_on_commit(send_tracking_link, initiative_id, token, reason)
+    enqueue_on_commit(propose_routing, initiative_id)
+    enqueue_on_commit(suggest_couplings, initiative_id)
+
+
+def _require_initiators(initiative: Initiative, actor: Actor) -> None:
+    if actor.role != Role.INITIATORS or actor.initiative_id != initiative.pk:
+        raise NotPermitted(_("Alleen de initiatiefnemers kunnen dit via hun eigen link doen."))
+
+
+def update_plan(initiative: Initiative, actor: Actor, data: Any) -> Initiative:
+    """The initiators rewrite title and/or description while the plan is still being shaped.
+
+    A changed text re-computes the coupling suggestions (routing follows the workflow).
+    """
+    _require_initiators(initiative, actor)
+    errors = Errors()
+    if not isinstance(data, dict) or not ({"title", "description"} & data.keys()):
+        errors.add("body", _("Stuur title en/of description mee."))
+        errors.raise_if_any()
+    changes: dict[str, str] = {}
+    if "title" in data:
+        changes["title"] = clean_title(errors, data["title"])
+    if "description" in data:
+        changes["description"] = clean_description(errors, data["description"])
+    errors.raise_if_any()
+    with transaction.atomic():
+        locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        if locked.state not in EDITABLE_STATES:
+            raise Conflict(_("Het plan kan in de status '%(state)s' niet meer worden gewijzigd.")
+                           % {"state": locked.get_state_display()})
+        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        for name in changed:
+            setattr(locked, name, changes[name])
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+            from loket.coupling.tasks import suggest_couplings
+
+            enqueue_on_commit(suggest_couplings, str(locked.pk))
+    return locked
+
+
+def add_note(initiative: Initiative, actor: Actor, text: Any) -> Note:
+    """The initiators add information (a photo link, a neighbour's support, an update)."""
+    _require_initiators(initiative, actor)
+    errors = Errors()
+    cleaned = clean_text(errors, "text", text, required=True, max_length=MAX_DESCRIPTION,
+                         multiline=True)
+    errors.raise_if_any()
+    return Note.objects.create(initiative=initiative, text=cleaned, created_at=timezone.now())
+
+
+def ask_question(initiative: Initiative, actor: Actor, text: Any,
+                 department_id: Any = None) -> Question:
+    """The broker, a manager, or an official of a consulted department asks the initiators."""
+    from loket.routing.models import RoutedRequest
+
+    errors = Errors()
+    cleaned = clean_text(errors, "text", text, required=True, max_length=MAX_DESCRIPTION,
+                         multiline=True)
+    department = None
+    if actor.role == Role.OFFICIAL:
+        requests = RoutedRequest.objects.filter(initiative=initiative,
+                                                department_id__in=actor.department_ids)
+        if department_id is not None:
+            requests = requests.filter(department_id=department_id)
+        request = requests.select_related("department").first()
+        if request is None:
+            raise NotPermitted(_("Uw afdeling is niet om advies gevraagd over dit initiatief."))
+        department = request.department
+    elif actor.role not in {Role.BROKER, Role.MANAGER}:
+        raise NotPermitted(_("Alleen medewerkers van de gemeente kunnen vragen stellen."))
+    elif department_id is not None:
+        errors.add("department", _("Alleen vakambtenaren vragen namens een afdeling."))
+    errors.raise_if_any()
+    return Question.objects.create(initiative=initiative, text=cleaned, asked_by=actor.user,
+                                   asked_by_role=actor.role, department=department,
+                                   asked_at=timezone.now())
+
+
+def answer_question(initiative: Initiative, actor: Actor, question_id: Any, text: Any) -> Question:
+    """The initiators answer an open question through their link (an answer is final)."""
+    _require_initiators(initiative, actor)
+    errors = Errors()
+    cleaned = clean_text(errors, "text", text, required=True, max_length=MAX_DESCRIPTION,
+                         multiline=True)
+    errors.raise_if_any()
+    with transaction.atomic():
+        question = (Question.objects.select_for_update()
+                    .filter(initiative=initiative, pk=_as_int(question_id)).first())
+        if question is None:
+            from loket.core.errors import NotFound
+
+            raise NotFound(_("Deze vraag bestaat niet."))
+        if question.answered_at is not None:
+            raise Conflict(_("Deze vraag is al beantwoord."))
+        question.answer = cleaned
+        question.answered_at = timezone.now()
+        question.save(update_fields=["answer", "answered_at"])
+    return question
+
+
+def _as_int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput({"question": [_("Onbekende vraag.")]}) from None
