@@ -243,6 +243,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "loket.core.heartbeat", "schedule": 60.0},
+    "workflow-notifications": {"task": "loket.workflow.sweep_notifications", "schedule": 120.0},
 }
 
 # --- Logging: one JSON object a line on stdout --------------------------------------------
