@@ -138,8 +138,9 @@ DEPARTMENTS: dict[str, dict[str, Any]] = {
             "bereikbaarheid": 1.2,
             "omleiding": 1.5,
             "wegafsluiting": 2.0,
-            "straat + " + _CLOSE: 1.5,
-            "weg + " + _CLOSE: 1.5,
+            # An event that closes a street is a traffic matter too (detours, emergency access).
+            "straat + " + _CLOSE: 2.0,
+            "weg + " + _CLOSE: 2.0,
             "kinderen + rijden|autos|auto|verkeer": 0.5,
         },
     },
