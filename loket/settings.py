@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "loket.workflow",
     "loket.routing",
     "loket.coupling",
+    "loket.monitoring",
     "loket.demo",
 ]
 
@@ -244,6 +245,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "loket.core.heartbeat", "schedule": 60.0},
     "workflow-notifications": {"task": "loket.workflow.sweep_notifications", "schedule": 120.0},
+    "flag-stalled": {"task": "loket.monitoring.scan_flags", "schedule": 15 * 60.0},
 }
 
 # --- Logging: one JSON object a line on stdout --------------------------------------------

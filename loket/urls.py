@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("loket.workflow.api.urls")),
     path("", include("loket.routing.api.urls")),
     path("", include("loket.coupling.api.urls")),
+    path("", include("loket.monitoring.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,383 @@
+"""The stall scan: raise, clear and escalate flags, and notify once per escalation level.
+
+One function, `scan_flags`, used by the beat task (every 15 minutes) and by
+`manage.py flag_stalled`. Its cost grows with the number of candidates, not with all
+initiatives ever: each rule is one index-backed query with a cut-off ((state,
+state_entered_at) per state rule, (status, due_date) for open requests), flags are written
+with bulk inserts and set-based updates, and only open flags are read back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from loket.core.actors import BROKER_GROUP, MANAGER_GROUP
+from loket.intake.models import Initiative
+from loket.routing.models import Answer, Department, RoutedRequest
+from loket.workflow.models import TransitionLog
+from loket.workflow.states import ACTIVE_STATES, BALL_HOLDER, BallHolder, State
+
+from . import workdays
+from .models import BlockRule, Flag, StallRule
+
+logger = logging.getLogger(__name__)
+
+Key = tuple[Any, str, str]  # (initiative_id, kind, cause)
+BATCH = 5000
+# Answers are only followed up while the initiative is still being shaped; in any later
+# state somebody has acted on them already.
+FOLLOW_UP_STATES = (State.CONSULTATION, State.ELABORATION)
+# Field routing adds to mark that the conversation a department asked for has been planned.
+MEETING_FIELDS = ("meeting_planned_at", "meeting_at", "meeting_planned_on", "meeting_planned")
+
+
+@dataclass
+class ScanResult:
+    raised: int = 0
+    cleared: int = 0
+    escalated: int = 0
+    open: int = 0
+    notified: int = 0
+    emails: int = 0
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A flag the rules say should be open (built into a Flag only when it is new)."""
+
+    kind: str
+    ball_holder: str
+    since: datetime
+    escalate_at: datetime | None
+    department_id: int | None
+    reason_args: tuple
+
+
+# -- working-day helpers (cached: candidates share a few hundred distinct dates) ----------
+
+@lru_cache(maxsize=65536)
+def _add_working_days(day: date, n: int) -> date:
+    return workdays.add_working_days(day, n)
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _local_date(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _crossed(day: date, *terms: int, after: bool = False) -> datetime:
+    """The moment a term of `sum(terms)` working days counted from `day` runs out
+    (`after`: the day after that, for due dates, which still count as on time)."""
+    return _start_of(_add_working_days(day, sum(terms)) + timedelta(days=int(after)))
+
+
+# -- rules -> flags that should be open ----------------------------------------------------
+
+def _stall_candidates(today: date) -> Iterator[tuple[Key, Wanted]]:
+    for rule in StallRule.objects.filter(active=True):
+        cutoff = _start_of(_add_working_days(today, -rule.working_days) + timedelta(days=1))
+        holder = BALL_HOLDER.get(rule.state, BallHolder.BROKER)
+        ball = (Flag.BallHolder.INITIATORS if holder == BallHolder.INITIATORS
+                else Flag.BallHolder.BROKER)
+        rows = (Initiative.objects
+                .filter(state=rule.state, state_entered_at__lt=cutoff)
+                .values_list("id", "state_entered_at"))
+        for initiative_id, entered in rows:
+            entered_day = _local_date(entered)
+            escalate_at = (None if ball == Flag.BallHolder.INITIATORS else
+                           _crossed(entered_day, rule.working_days,
+                                    rule.escalation_working_days))
+            key = (initiative_id, Flag.Kind.STALLED,
+                   f"state:{rule.state}:{int(entered.timestamp())}")
+            yield key, Wanted(Flag.Kind.STALLED, ball, entered, escalate_at, None,
+                              ("stalled", rule.state, rule.working_days))
+
+
+def _overdue_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Wanted]]:
+    # Only while in consultation: when paused the clock is stopped (routing moves
+    # the due dates on resume), so an open request of a paused initiative is not overdue.
+    cutoff = _add_working_days(today, -rule.working_days)
+    rows = (RoutedRequest.objects
+            .filter(status=RoutedRequest.Status.OPEN, due_date__lt=cutoff,
+                    initiative__state=State.CONSULTATION)
+            .values_list("id", "initiative_id", "department_id", "due_date"))
+    for request_id, initiative_id, department_id, due_date in rows:
+        key = (initiative_id, Flag.Kind.OVERDUE, f"request:{request_id}:{due_date.isoformat()}")
+        yield key, Wanted(Flag.Kind.OVERDUE, Flag.BallHolder.DEPARTMENT,
+                          _start_of(due_date + timedelta(days=1)),
+                          _crossed(due_date, rule.working_days, rule.escalation_working_days,
+                                   after=True),
+                          department_id, ("overdue", due_date))
+
+
+def _meeting_filter() -> dict[str, Any]:
+    """`conversation_needed` answers without a planned meeting (if routing records one)."""
+    names = {f.name: f for f in Answer._meta.get_fields()}
+    for name in MEETING_FIELDS:
+        field = names.get(name)
+        if field is None:
+            continue
+        if isinstance(field, models.BooleanField):
+            return {name: False}
+        return {f"{name}__isnull": True}
+    return {}
+
+
+def _answer_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Wanted]]:
+    cutoff = _start_of(_add_working_days(today, -rule.working_days) + timedelta(days=1))
+    answers = Answer.objects.filter(
+        superseded_by__isnull=True, created_at__lt=cutoff,
+        request__status=RoutedRequest.Status.ANSWERED,
+        request__initiative__state__in=FOLLOW_UP_STATES,
+    )
+    if rule.kind == BlockRule.Kind.DECLINED_NO_FOLLOW_UP:
+        prefix = "declined"
+        # Follow-up: anybody but the system moved the initiative after the answer
+        # (the initiators resubmitted their plan, the broker marked it, ...).
+        acted = TransitionLog.objects.filter(
+            initiative_id=OuterRef("request__initiative_id"), at__gt=OuterRef("created_at"),
+        ).exclude(actor_role="system")
+        answers = answers.filter(decision=Answer.Decision.DECLINED).exclude(Exists(acted))
+    else:
+        prefix = "conversation"
+        answers = answers.filter(decision=Answer.Decision.CONVERSATION_NEEDED,
+                                 **_meeting_filter())
+    rows = answers.values_list("id", "request__initiative_id", "request__department_id",
+                               "created_at")
+    for answer_id, initiative_id, department_id, answered_at in rows:
+        key = (initiative_id, Flag.Kind.BLOCKED, f"{prefix}:{answer_id}")
+        yield key, Wanted(Flag.Kind.BLOCKED, Flag.BallHolder.BROKER, answered_at,
+                          _crossed(_local_date(answered_at), rule.working_days,
+                                   rule.escalation_working_days),
+                          department_id, (prefix, _local_date(answered_at), rule.working_days))
+
+
+def _no_broker_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Wanted]]:
+    cutoff = _start_of(_add_working_days(today, -rule.working_days) + timedelta(days=1))
+    rows = (Initiative.objects
+            .filter(broker__isnull=True, state__in=[*ACTIVE_STATES, State.PAUSED],
+                    created_at__lt=cutoff)
+            .values_list("id", "created_at"))
+    for initiative_id, created_at in rows:
+        key = (initiative_id, Flag.Kind.BLOCKED, "no_broker")
+        yield key, Wanted(Flag.Kind.BLOCKED, Flag.BallHolder.BROKER, created_at,
+                          _crossed(_local_date(created_at), rule.working_days,
+                                   rule.escalation_working_days),
+                          None, ("no_broker", rule.working_days))
+
+
+def wanted_flags(now: datetime) -> dict[Key, Wanted]:
+    today = _local_date(now)
+    wanted: dict[Key, Wanted] = dict(_stall_candidates(today))
+    for rule in BlockRule.objects.filter(active=True):
+        if rule.kind == BlockRule.Kind.REQUEST_OVERDUE:
+            wanted.update(_overdue_candidates(rule, today))
+        elif rule.kind == BlockRule.Kind.NO_BROKER:
+            wanted.update(_no_broker_candidates(rule, today))
+        else:
+            wanted.update(_answer_candidates(rule, today))
+    return wanted
+
+
+# -- reasons (Dutch, stored on the flag) ---------------------------------------------------
+
+def _reason(args: tuple, departments: dict[int, str], department_id: int | None) -> str:
+    department = departments.get(department_id or 0, _("de afdeling"))
+    kind = args[0]
+    if kind == "stalled":
+        state, days = args[1], args[2]
+        label = State(state).label
+        if state == State.SUBMITTED:
+            return _("Ingediend en na %(days)s werkdagen nog niet opgepakt door een "
+                     "initiatiefmakelaar.") % {"days": days}
+        if BALL_HOLDER.get(state) == BallHolder.INITIATORS:
+            return _("Al meer dan %(days)s werkdagen geen beweging in de status "
+                     "'%(state)s'. De initiatiefnemers zijn aan zet; dit is geen "
+                     "vertraging bij de gemeente. De makelaar kan even contact opnemen om "
+                     "te horen hoe het gaat en of ze iets nodig hebben.") % {
+                "days": days, "state": label}
+        return _("Staat langer dan %(days)s werkdagen in de status '%(state)s'; de "
+                 "initiatiefmakelaar is aan zet.") % {"days": days, "state": label}
+    if kind == "overdue":
+        return _("De vraag aan %(department)s had uiterlijk %(due)s beantwoord moeten "
+                 "zijn.") % {"department": department, "due": date_format(args[1])}
+    if kind == "declined":
+        return _("%(department)s antwoordde op %(date)s 'niet akkoord'; na %(days)s "
+                 "werkdagen is er nog geen vervolg. Bespreek de motivering en het "
+                 "alternatief met de initiatiefnemers.") % {
+            "department": department, "date": date_format(args[1]), "days": args[2]}
+    if kind == "conversation":
+        return _("%(department)s vroeg op %(date)s om een gesprek; na %(days)s werkdagen "
+                 "is er nog geen afspraak gepland.") % {
+            "department": department, "date": date_format(args[1]), "days": args[2]}
+    return _("Na %(days)s werkdagen is er nog geen initiatiefmakelaar aan dit initiatief "
+             "gekoppeld.") % {"days": args[1]}
+
+
+# -- the scan -------------------------------------------------------------------------------
+
+def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def scan_flags(now: datetime | None = None, *, notify: bool = True) -> ScanResult:
+    """Bring the open flags in line with the rules, escalate due ones, then notify.
+
+    Idempotent and safe to run concurrently: the partial unique constraint turns a flag
+    raised twice into a no-op, and notifications are claimed per level (compare-and-swap).
+    """
+    now = now or timezone.now()
+    result = ScanResult()
+    with transaction.atomic(), override(settings.LANGUAGE_CODE):
+        wanted = wanted_flags(now)
+        open_flags = {
+            (initiative_id, kind, cause): pk
+            for pk, initiative_id, kind, cause in Flag.objects.filter(cleared_at__isnull=True)
+            .values_list("pk", "initiative_id", "kind", "cause")
+        }
+        gone = [pk for key, pk in open_flags.items() if key not in wanted]
+        for chunk in _chunks(gone):
+            result.cleared += Flag.objects.filter(pk__in=chunk, cleared_at__isnull=True).update(
+                cleared_at=now)
+        new_keys = [key for key in wanted if key not in open_flags]
+        if new_keys:
+            departments = dict(Department.objects.values_list("id", "name"))
+            new_flags = []
+            for key in new_keys:
+                spec = wanted[key]
+                level = 2 if spec.escalate_at is not None and spec.escalate_at <= now else 1
+                new_flags.append(Flag(
+                    initiative_id=key[0], kind=key[1], cause=key[2],
+                    reason=_reason(spec.reason_args, departments, spec.department_id),
+                    ball_holder=spec.ball_holder, department_id=spec.department_id,
+                    since=spec.since, escalate_at=spec.escalate_at, escalation_level=level,
+                    created_at=now))
+            # ignore_conflicts: a concurrent scan that raised the same flag first wins.
+            Flag.objects.bulk_create(new_flags, batch_size=2000, ignore_conflicts=True)
+            result.raised = len(new_flags)
+        result.escalated = Flag.objects.filter(
+            cleared_at__isnull=True, escalation_level=1, escalate_at__lte=now,
+        ).update(escalation_level=2)
+        result.open = len(open_flags) - len(gone) + len(new_keys)
+    if notify:
+        result.notified, result.emails = notify_pending(now)
+    logger.info("stall scan", extra={"raised": result.raised, "cleared": result.cleared,
+                                     "escalated": result.escalated, "open": result.open,
+                                     "notified": result.notified})
+    return result
+
+
+# -- notifications ----------------------------------------------------------------------------
+
+def _emails(users: Any) -> list[str]:
+    return sorted({u.email for u in users if u.is_active and u.email})
+
+
+def notify_pending(now: datetime | None = None) -> tuple[int, int]:
+    """E-mail whoever must know about flags whose level has not been notified yet.
+
+    Claims the flags with row locks (SKIP LOCKED: a concurrent scan leaves them alone) and
+    raises `notified_level` to the current level in the same transaction, so each level
+    is announced once. If sending fails the transaction rolls back and the next scan tries
+    again (at least once, never at every scan). Returns (flags notified, e-mails sent).
+    """
+    user_model = get_user_model()
+    with transaction.atomic(), override(settings.LANGUAGE_CODE):
+        pending = list(
+            Flag.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(cleared_at__isnull=True, notified_level__lt=F("escalation_level"))
+            .select_related("initiative", "initiative__broker", "department")
+            .order_by("since", "id")
+        )
+        if not pending:
+            return 0, 0
+        department_ids = {f.department_id for f in pending if f.department_id}
+        departments = {d.pk: d for d in Department.objects.filter(pk__in=department_ids)
+                       .prefetch_related("officials")}
+        brokers = _emails(user_model.objects.filter(groups__name=BROKER_GROUP))
+        managers = _emails(user_model.objects.filter(groups__name=MANAGER_GROUP))
+
+        # recipient -> section -> flags
+        digests: dict[str, dict[str, list[Flag]]] = defaultdict(lambda: defaultdict(list))
+        for flag in pending:
+            if flag.notified_level < 1:
+                broker = flag.initiative.broker
+                to_broker = ([broker.email] if broker is not None and broker.email
+                             else brokers)
+                section = ("check_in" if flag.ball_holder == Flag.BallHolder.INITIATORS
+                           else "attention")
+                for address in to_broker:
+                    digests[address][section].append(flag)
+                department = departments.get(flag.department_id or 0)
+                if department is not None and section == "attention":
+                    to_department = ([department.mailbox] if department.mailbox
+                                     else _emails(department.officials.all()))
+                    for address in to_department:
+                        digests[address]["attention"].append(flag)
+            if flag.escalation_level >= 2:
+                for address in managers:
+                    digests[address]["escalation"].append(flag)
+
+        messages = [_digest(address, sections) for address, sections in sorted(digests.items())]
+        Flag.objects.filter(pk__in=[f.pk for f in pending]).update(
+            notified_level=F("escalation_level"))
+        if messages:
+            with mail.get_connection() as connection:
+                connection.send_messages(messages)
+    return len(pending), len(messages)
+
+
+def _flag_line(flag: Flag) -> str:
+    initiative = flag.initiative
+    holder = (flag.department.name if flag.ball_holder == Flag.BallHolder.DEPARTMENT
+              and flag.department else flag.get_ball_holder_display())
+    return (f"- {initiative.reference} {initiative.title}\n  {flag.reason}\n"
+            f"  {_('Aan zet')}: {holder} · {_('sinds')} "
+            f"{date_format(timezone.localtime(flag.since).date())}")
+
+
+def _digest(address: str, sections: dict[str, list[Flag]]) -> mail.EmailMessage:
+    count = sum(len(flags) for flags in sections.values())
+    parts = [_("Goedendag,"), ""]
+    if sections.get("attention"):
+        parts += [_("Deze initiatieven liggen stil of zitten vast en vragen uw aandacht:"), ""]
+        parts += [_flag_line(f) for f in sections["attention"]] + [""]
+    if sections.get("check_in"):
+        parts += [
+            _("Bij deze initiatieven zijn de initiatiefnemers aan zet. Dat is geen "
+              "vertraging bij de gemeente en niemand hoeft zich aangesproken te voelen. "
+              "Wilt u even contact opnemen om te horen hoe het gaat en of ze iets nodig "
+              "hebben?"), ""]
+        parts += [_flag_line(f) for f in sections["check_in"]] + [""]
+    if sections.get("escalation"):
+        parts += [_("Deze signaleringen staan langer open dan de tweede termijn en worden "
+                    "daarom aan u als manager voorgelegd:"), ""]
+        parts += [_flag_line(f) for f in sections["escalation"]] + [""]
+    parts += [_("Het overzicht staat op %(url)s.") % {
+        "url": f"{settings.BASE_URL}/api/v1/dashboard/stalled"}, "",
+        _("Met vriendelijke groet,"), f"Loket - {settings.LOKET_MUNICIPALITY_NAME}"]
+    subject = (_("Loket: 1 initiatief vraagt aandacht") if count == 1 else
+               _("Loket: %(count)s initiatieven vragen aandacht") % {"count": count})
+    if set(sections) == {"check_in"}:
+        subject = _("Loket: even contact opnemen met initiatiefnemers?")
+    return mail.EmailMessage(subject=subject, body="\n".join(parts), to=[address])
