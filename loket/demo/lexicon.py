@@ -34,7 +34,10 @@ _OPEN_GROUND = (
     "veld|grasveld|weiland|terrein|grond|perceel|landbouwgrond|braakliggend|braakliggende"
     "|stuk grond|weide|akker|strook"
 )
-_CLOSE = "afsluiten|afgesloten|afsluiting|dicht|dichtzetten|autovrij"
+_CLOSE = (
+    "afsluiten|afgesloten|afsluiting|dicht|dichtzetten|autovrij|afzetten|afgezet|afzetting"
+    "|omleiden|omleiding"
+)
 _STREET = "straat|weg|plein|laan|kruispunt"
 _VACANT = "leegstaand|leegstaande|leegstand|leeg|lege|leegstaat"
 _HOUSING = "wonen|woningen|woning|woonruimte|appartementen|wooneenheden|woonunits|studio"
@@ -47,6 +50,10 @@ _BUILDING_MATTERS = (
 _PUBLIC_BUILDING = (
     "school|schoolgebouw|gymzaal|sporthal|gemeentehuis|gebouw|buurthuis|dorpshuis|kerk"
     "|bibliotheek|gemeentelijk|gemeentelijke|gemeente"
+)
+_NEW_HOUSING = (
+    "woningen|huizen|starterswoningen|seniorenwoningen|tiny|woonunits|appartementen"
+    "|flexwoningen|nieuwbouw"
 )
 _FACILITY = (
     "kooi|baan|huisjes|paviljoen|keet|gebouwtje|schuur|kas|podium|tribune|clubhuis|hut"
@@ -259,6 +266,7 @@ DEPARTMENTS: dict[str, dict[str, Any]] = {
             "jeu de boules": 1.5,
             "jeu de boulesbaan": 2.0,
             "watertappunt": 1.5,
+            "wandelroute": 1.0,
             "toegankelijk + pad|stoep|route|park|paden": 1.5,
             "rolstoel + pad|stoep|paden|tegels": 1.0,
         },
@@ -306,6 +314,7 @@ DEPARTMENTS: dict[str, dict[str, Any]] = {
             "leegstaand": 0.5,
             "leegstaande": 0.5,
             _FACILITY + " + " + _OPEN_GROUND: 1.2,
+            _NEW_HOUSING + " + " + _OPEN_GROUND + "|sportveld|voetbalveld|sportpark": 1.5,
             "voetbalkooi": 1.0,
             "pannakooi": 1.0,
             "kantoor + " + _HOUSING: 2.0,
@@ -702,7 +711,21 @@ DEPARTMENTS: dict[str, dict[str, Any]] = {
             "recycling": 1.5,
             "hergebruik": 1.0,
             "circulair": 2.0,
-            "repaircafe": 0.8,
+            "repaircafe": 1.2,
+            "repareren": 1.0,
+            "reparatie": 1.0,
+            "weggooien": 1.0,
+            "weggegooid": 1.0,
+            "verspilling": 1.5,
+            "voedselverspilling": 2.0,
+            "minder afval": 1.5,
+            "afval": 0.6,
+            "verkoeling": 1.5,
+            "koelte": 1.0,
+            "warm": 0.5,
+            "hitte-eiland": 2.0,
+            "postcoderoos": 3.0,
+            "warmtescan": 2.5,
             "deelauto": 1.0,
             "co2": 2.0,
             "natuur": 0.8,
@@ -996,6 +1019,10 @@ CARRIERS: dict[str, dict[str, Any]] = {
             "duurzame": 1.0,
             "co2": 2.0,
             "fossiel": 2.0,
+            "postcoderoos": 3.0,
+            "warmtescan": 2.5,
+            "warmtecamera": 2.5,
+            "warmte": 1.0,
         },
     },
     "klimaatadaptatie": {
@@ -1122,6 +1149,12 @@ CARRIERS: dict[str, dict[str, Any]] = {
             "vitaal": 2.0,
             "fit": 1.5,
             "buiten spelen": 1.0,
+            "zwerfvuil": 1.0,
+            "schoon": 0.8,
+            "schone": 0.8,
+            "streekproducten": 1.0,
+            "lokaal voedsel": 1.5,
+            "wandelroute": 2.0,
         },
     },
     "veilige-wijk": {
@@ -1182,6 +1215,9 @@ CARRIERS: dict[str, dict[str, Any]] = {
             "hard rijden": 2.5,
             "autos + hard|snel|rijden": 1.0,
             "vrachtwagens": 1.0,
+            "parkeeroverlast": 1.5,
+            "foutparkeren": 1.5,
+            "parkeren": 0.6,
         },
     },
     "sociale-cohesie": {
@@ -1265,6 +1301,8 @@ CARRIERS: dict[str, dict[str, Any]] = {
             "festival": 1.0,
             "vereniging": 0.6,
             "scouting": 1.0,
+            "praatje": 2.0,
+            "praatbank": 2.5,
         },
     },
     "armoedebestrijding": {

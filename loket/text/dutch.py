@@ -223,6 +223,7 @@ BASE_WORDS: tuple[str, ...] = tuple(
     fruit snoep rook roken alcohol drugs dealer overlast lawaai geluid herrie
     ingang uitgang hek poort bankje afdak overkapping container compost insect bij bijen
     vogel vogels vlinder egel nest kast hotel
+    supermarkt bijeenkomst ziekenhuis gemeentehuis stadhuis postcoderoos
     """)
 )
 
