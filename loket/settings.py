@@ -222,6 +222,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVERS": [{"url": f"{BASE_URL}/api/v1", "description": "Loket"}],
+    "ENUM_NAME_OVERRIDES": {"InitiativeStateEnum": "loket.workflow.states.State.choices"},
 }
 
 # --- Celery ------------------------------------------------------------------------------

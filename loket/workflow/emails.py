@@ -29,24 +29,16 @@ def _initiators_address(initiative: object) -> str:
     return contact.email if contact else ""
 
 
-def _transition_label(name: str) -> str:
-    from .services import transition_methods
-
-    method = transition_methods().get(name)
-    if method is None:
-        return name
-    spec = next(iter(method._django_fsm.transitions.values()))
-    return str(spec.custom["label"])
-
-
 def compose(notification: Notification) -> Message | None:
     """The message for one notification, or None when there is nobody to send it to."""
+    from .services import transition_label
+
     log = notification.log
     initiative = log.initiative
     with translation.override("nl"):
         state = str(State(log.target).label)
         holder = str(BallHolder(initiative.ball_holder).label) if initiative.ball_holder else ""
-        step = _transition_label(log.transition)
+        step = transition_label(log.transition)
         lines = []
         if notification.recipient == Notification.Recipient.INITIATORS:
             to = _initiators_address(initiative)

@@ -51,6 +51,15 @@ def transition_methods() -> dict[str, Any]:
     return dict(sorted(model._meta.get_field("state").transitions[model].items()))
 
 
+def transition_label(name: str) -> str:
+    """The Dutch label of a transition ("submit" is the initiative's submission itself)."""
+    method = transition_methods().get(name)
+    if method is None:
+        return str(_("Ingediend")) if name == "submit" else name
+    spec = next(iter(method._django_fsm.transitions.values()))
+    return str(spec.custom["label"])
+
+
 @dataclass(frozen=True)
 class AvailableTransition:
     name: str

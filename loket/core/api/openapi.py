@@ -1,0 +1,60 @@
+"""Shared OpenAPI pieces: the problem+json schema and the API-Version response header.
+
+Use `problem_responses(400, 403, ...)` in `extend_schema(responses=...)` so every error is
+documented as RFC 9457 application/problem+json, and `VERSION_HEADER` in `parameters=` so
+each response documents the API-Version header the NL GOV API Design Rules require.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+from .problems import PROBLEM_JSON
+
+
+class InvalidParamSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Het veld (geneste velden met punten).")
+    reason = serializers.CharField(help_text="Wat er mis is, in de taal van de vrager.")
+    code = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details; extra members depend on the error (e.g. current_state)."""
+
+    type = serializers.CharField(default="about:blank")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField(required=False)
+    instance = serializers.CharField(required=False)
+    invalid_params = InvalidParamSerializer(many=True, required=False)
+
+    class Meta:
+        ref_name = "Problem"
+
+
+DESCRIPTIONS = {
+    400: "De invoer is niet geldig; `invalid_params` noemt elk ongeldig veld.",
+    401: "Niet ingelogd.",
+    403: "Geen toestemming voor deze actie.",
+    404: "Niet gevonden.",
+    409: "Conflict met de huidige toestand.",
+    429: "Te veel aanvragen.",
+}
+
+VERSION_HEADER = OpenApiParameter(
+    "API-Version", OpenApiTypes.STR, location=OpenApiParameter.HEADER, response=True,
+    description="De volledige versie van de API (bijvoorbeeld 1.0.0).")
+
+
+def problem_responses(*codes: int, **descriptions: str) -> dict[Any, OpenApiResponse]:
+    """`{(code, application/problem+json): ...}` for each code, for `extend_schema`."""
+    return {
+        (code, PROBLEM_JSON): OpenApiResponse(
+            ProblemSerializer, description=descriptions.get(f"d{code}", DESCRIPTIONS.get(
+                code, "Fout.")))
+        for code in codes
+    }
