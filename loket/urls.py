@@ -1,5 +1,6 @@
 """Root URLs. The API lives under /api/v1 without trailing slashes (NL API Design Rules)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,7 +20,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("loket.web.urls")),
 ]
+if settings.OIDC_ENABLED:
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler404 = "loket.core.views.not_found"
 handler500 = "loket.core.views.server_error"
