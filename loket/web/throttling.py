@@ -1,4 +1,4 @@
-"""Log-in throttling with the same `login` rate and cache as the API's token endpoint."""
+"""Throttling of the public forms with the API's rates (`login`, `intake`) and cache."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
-class LoginRateThrottle(SimpleRateThrottle):
-    """Counts log-in attempts per client address (DRF's parser for `10/minute` and the cache)."""
+class ScopedRateThrottle(SimpleRateThrottle):
+    """Counts a page's POSTs per client address with the API's rate of the same scope
+    (`login`, `intake`), so a form is no way around the API's limits."""
 
-    scope = "login"
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        super().__init__()
 
     def get_rate(self) -> str | None:
         """Read at call time, so a changed setting (and a test) takes effect at once."""
@@ -20,9 +23,9 @@ class LoginRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-def login_allowed(request: HttpRequest) -> tuple[bool, int]:
+def rate_allowed(request: HttpRequest, scope: str) -> tuple[bool, int]:
     """Record one attempt; return whether it is allowed and, if not, the seconds to wait."""
-    throttle = LoginRateThrottle()
+    throttle = ScopedRateThrottle(scope)
     if throttle.allow_request(request, None):  # type: ignore[arg-type]
         return True, 0
     return False, int(throttle.wait() or 60)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, public
+from .views import auth, public, resident
 
 app_name = "web"
 
@@ -11,4 +11,13 @@ urlpatterns = [
     path("toegankelijkheid", public.accessibility, name="accessibility"),
     path("login", auth.LoginView.as_view(), name="login"),
     path("logout", auth.LogoutView.as_view(), name="logout"),
+    # residents
+    path("initiatief/nieuw", resident.intake, name="intake"),
+    path("initiatief/ontvangen", resident.intake_received, name="intake_received"),
+    path("volgen/<str:token>", resident.tracking, name="tracking"),
+    path("volgen/<str:token>/stap/<slug:name>", resident.tracking_transition,
+         name="tracking_transition"),
+    path("volgen/<str:token>/aanvulling", resident.tracking_note, name="tracking_note"),
+    path("volgen/<str:token>/vragen/<int:question_id>", resident.tracking_answer,
+         name="tracking_answer"),
 ]

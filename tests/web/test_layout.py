@@ -19,7 +19,8 @@ def test_home_has_landmarks_skip_link_and_municipality(client: Client, settings:
     assert 'aria-label="Hoofdmenu"' in html
     assert "Gemeente Proefdorp" in html
     assert html.count("<h1>") == 1
-    assert "/makelaar" not in html  # no staff pages in a resident's menu
+    assert 'href="/initiatief/nieuw"' in html  # residents see the intake in the menu ...
+    assert "/makelaar" not in html  # ... and no staff pages
 
 
 def test_pages_have_strict_csp_and_no_inline_script_or_style(client: Client) -> None:

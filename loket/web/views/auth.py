@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from loket.core.actors import Actor, Role
 
-from ..throttling import login_allowed
+from ..throttling import rate_allowed
 
 START_PAGE = {
     Role.BROKER: "web:board",
@@ -35,7 +35,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        allowed, wait = login_allowed(request)
+        allowed, wait = rate_allowed(request, "login")
         if not allowed:
             response = render(request, "web/login.html", {
                 "form": self.get_form(), "throttled": True, "wait": wait,
