@@ -112,7 +112,8 @@ class IntakeForm(ServiceForm):
     contact_name = forms.CharField(label=_("Uw naam"),
                                    widget=forms.TextInput(attrs={"autocomplete": "name"}))
     contact_email = forms.CharField(
-        label=_("Uw e-mailadres"), help_text=_("Hierheen sturen we de link om uw initiatief te volgen."),
+        label=_("Uw e-mailadres"),
+        help_text=_("Hierheen sturen we de link om uw initiatief te volgen."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     contact_phone = forms.CharField(
         label=_("Uw telefoonnummer"), required=False,

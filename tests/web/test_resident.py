@@ -9,10 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from loket.core.actors import Actor
 from loket.intake.models import Initiative
-from loket.workflow.services import fire_transition
-from loket.workflow.states import State
 
 pytestmark = pytest.mark.django_db
 
