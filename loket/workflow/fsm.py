@@ -29,10 +29,11 @@ from .states import ACTIVE_STATES, State
 Permission = Callable[[Any, Actor], bool]
 
 
-def _who(label: Any) -> Callable[[Permission], Permission]:
-    """Attach a Dutch description of who may fire, for the generated documentation."""
+def _who(label: Any, short: Any) -> Callable[[Permission], Permission]:
+    """Attach a Dutch description of who may fire, for error messages and the diagram."""
     def decorate(func: Permission) -> Permission:
         func.who = label  # type: ignore[attr-defined]
+        func.who_short = short  # type: ignore[attr-defined]
         return func
     return decorate
 
@@ -41,12 +42,12 @@ def _user_pk(actor: Actor) -> Any:
     return getattr(actor.user, "pk", None)
 
 
-@_who(_("de initiatiefnemers (via hun link)"))
+@_who(_("de initiatiefnemers (via hun link)"), _("initiatiefnemers"))
 def by_initiators(instance: Any, actor: Actor) -> bool:
     return actor.role == Role.INITIATORS and actor.initiative_id == instance.pk
 
 
-@_who(_("de eigen makelaar of een manager"))
+@_who(_("de eigen makelaar of een manager"), _("makelaar"))
 def by_facilitator(instance: Any, actor: Actor) -> bool:
     """The initiative's own broker, or a manager: another broker does not interfere."""
     if actor.role == Role.MANAGER:
@@ -55,7 +56,7 @@ def by_facilitator(instance: Any, actor: Actor) -> bool:
             and instance.broker_id == _user_pk(actor))
 
 
-@_who(_("een makelaar (de toegewezen, als die er is) of een manager"))
+@_who(_("een makelaar (de toegewezen, als die er is) of een manager"), _("makelaar"))
 def by_available_broker(instance: Any, actor: Actor) -> bool:
     """Any broker may pick up an unassigned initiative; once assigned, only that one."""
     if actor.role == Role.MANAGER:
@@ -63,12 +64,12 @@ def by_available_broker(instance: Any, actor: Actor) -> bool:
     return actor.role == Role.BROKER and instance.broker_id in (None, _user_pk(actor))
 
 
-@_who(_("een manager"))
+@_who(_("een manager"), _("manager"))
 def by_manager(instance: Any, actor: Actor) -> bool:
     return actor.role == Role.MANAGER
 
 
-@_who(_("Loket, op grond van de antwoorden van de afdelingen"))
+@_who(_("Loket, op grond van de antwoorden van de afdelingen"), _("afdelingen"))
 def by_system(instance: Any, actor: Actor) -> bool:
     return actor.role == Role.SYSTEM
 

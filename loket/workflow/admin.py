@@ -1,0 +1,57 @@
+"""Admin: the audit trail and the e-mail outbox are read-only (the trail is evidence)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Notification, TransitionLog
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TransitionLogInline(ReadOnlyMixin, admin.TabularInline):
+    """For the initiative's admin page (intake registers it in its InitiativeAdmin)."""
+
+    model = TransitionLog
+    fields = ("at", "transition", "source", "target", "actor_role", "actor_user",
+              "public_note", "internal_note", "details")
+    readonly_fields = fields
+    ordering = ("at", "id")
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("at", "initiative", "transition", "source", "target", "actor_role",
+                    "actor_user")
+    list_filter = ("transition", "target", "actor_role")
+    search_fields = ("initiative__reference", "initiative__title", "public_note",
+                     "internal_note")
+    date_hierarchy = "at"
+    list_select_related = ("initiative", "actor_user")
+    readonly_fields = ("initiative", "transition", "source", "target", "actor_role",
+                       "actor_user", "public_note", "internal_note", "details", "at")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("created_at", "log", "recipient", "user", "attempts", "sent_at",
+                    "skipped")
+    list_filter = ("recipient", ("sent_at", admin.EmptyFieldListFilter))
+    list_select_related = ("log", "log__initiative", "user")
+    readonly_fields = ("log", "recipient", "user", "created_at", "attempts", "sent_at",
+                       "skipped")
