@@ -17,3 +17,33 @@ def propose_routing(initiative_id: str) -> None:
 def route_to_departments(initiative_id: str) -> None:
     """Create one routed request per department once the initiative goes to consultation."""
     services.route_to_departments(initiative_id)
+
+
+@shared_task(name="loket.routing.settle_consultation", acks_late=True)
+def settle_consultation(initiative_id: str) -> None:
+    """Move the initiative on once every department answered (e.g. after a pause)."""
+    services.settle_consultation(initiative_id)
+
+
+@shared_task(name="loket.routing.send_routing_mail", acks_late=True)
+def send_routing_mail(mail_id: int) -> None:
+    """Send one outbox e-mail (never twice: compare-and-swap claim)."""
+    services.send_routing_mail(mail_id)
+
+
+@shared_task(name="loket.routing.recompute_learning", acks_late=True)
+def recompute_learning() -> None:
+    """Relearn term weights from the confirmed routings after a correction."""
+    services.recompute_learning()
+
+
+@shared_task(name="loket.routing.send_reminders", acks_late=True)
+def send_reminders() -> None:
+    """Beat: remind departments 2 working days before a due date."""
+    services.send_reminders()
+
+
+@shared_task(name="loket.routing.sweep", acks_late=True)
+def sweep() -> None:
+    """Beat: re-enqueue proposals, routings and e-mails whose task never ran."""
+    services.sweep()
