@@ -267,6 +267,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "loket.core.heartbeat", "schedule": 60.0},
+    "routing-sweep": {"task": "loket.routing.sweep", "schedule": 60.0},
+    "routing-reminders": {"task": "loket.routing.send_reminders", "schedule": 3600.0},
     "workflow-notifications": {"task": "loket.workflow.sweep_notifications", "schedule": 120.0},
     "flag-stalled": {"task": "loket.monitoring.scan_flags", "schedule": 15 * 60.0},
 }

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from loket.coupling.models import PolicyCarrier
 from loket.core.actors import BROKER_GROUP, MANAGER_GROUP
+from loket.coupling.models import PolicyCarrier
 from loket.intake.models import Area
 from loket.routing.models import Department
 
@@ -31,6 +31,14 @@ def load_configuration() -> None:
     for item in data.AREAS:
         Area.objects.update_or_create(code=item["code"], defaults={
             k: v for k, v in item.items() if k != "code"})
+    load_routing_rules()
+
+
+def load_routing_rules() -> int:
+    """The demo's default routing rules (see loket.routing.demo_rules); additive, idempotent."""
+    from loket.routing.demo_rules import load_default_rules
+
+    return load_default_rules()
 
 
 def _account(username: str, first_name: str, last_name: str, *, staff: bool = True) -> User:

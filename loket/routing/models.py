@@ -99,6 +99,9 @@ class Answer(models.Model):
         verbose_name = _("antwoord")
         verbose_name_plural = _("antwoorden")
 
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.request_id})"
+
 
 class RoutingRule(models.Model):
     """One configurable reason to route an initiative to a department.
@@ -142,18 +145,6 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name} → {self.department.code}"
-
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .rules import validate_rule
-
-        errors = validate_rule(
-            terms=self.terms, min_score=self.min_score, support_kinds=self.support_kinds,
-            min_requested_budget=self.min_requested_budget, has_areas=bool(
-                self.pk and self.areas.exists()), allow_no_condition=True)
-        if errors:
-            raise ValidationError({k: [str(m) for m in v] for k, v in errors.items()})
 
 
 class RoutingProposal(models.Model):
@@ -216,6 +207,9 @@ class ProposedDepartment(models.Model):
         constraints = [models.UniqueConstraint(fields=["proposal", "department"],
                                                name="one_proposed_department")]
 
+    def __str__(self) -> str:
+        return f"{self.department_id}: {self.decision}"
+
     @property
     def confirmed(self) -> bool:
         return self.decision != self.Decision.REMOVED
@@ -238,6 +232,9 @@ class RoutingLearning(models.Model):
     class Meta:
         verbose_name = _("geleerde woordgewichten")
         verbose_name_plural = _("geleerde woordgewichten")
+
+    def __str__(self) -> str:
+        return f"{self.examples} voorbeelden"
 
 
 class RoutingMail(models.Model):

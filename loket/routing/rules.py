@@ -3,9 +3,11 @@
 Rules are ordered data (see models.RoutingRule). The text condition is scored through the
 shared Dutch text module (via the adapter in .text); to keep a long story from dragging in
 every department that is mentioned in passing, a text condition also needs a score of at
-least `relative` times the best text score of this initiative. If no rule fires at all,
-the best-scoring text rule fires as a fallback: every initiative goes somewhere, and the
-broker corrects it during intake.
+least `relative` times the best text score of this initiative (capped at `sure`: a score
+that high always suffices), and at most `max_text_departments` departments come from text
+(the text module's tuned thresholds). If no rule fires at all, the best-scoring text rule
+fires as a fallback: every initiative goes somewhere, and the broker corrects it during
+intake.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from . import text
 
 MAX_TERM_WEIGHT = 10.0
 MAX_TERMS = 300
-DEFAULT_RELATIVE = 0.4
 
 
 @dataclass(frozen=True)
@@ -144,27 +145,37 @@ def _money(amount: int) -> str:
 
 def evaluate(rules: Iterable[RuleSpec], facts: Facts, *,
              learned: Mapping[str, Mapping[str, float]] | None = None,
-             relative: float = DEFAULT_RELATIVE, fingerprint: str | None = None,
+             thresholds: text.Thresholds | None = None, fingerprint: str | None = None,
              support_labels: Mapping[str, str] | None = None) -> Evaluation:
     """Evaluate ordered rules against an initiative; departments in the order of their
     first firing rule."""
     rules = sorted(rules, key=lambda r: (r.order, r.id))
+    limits = thresholds or text.thresholds()
     labels = support_labels or {}
     profiles = {str(r.id): dict(r.terms) for r in rules if r.terms}
     adjustments = rule_adjustments(rules, learned or {})
     scores = text.score(profiles, facts.title, facts.description, adjustments=adjustments,
                         fingerprint=fingerprint and f"{fingerprint}:{sorted(adjustments)}")
     best = max((s for s, _e in scores.values()), default=0.0)
+    relative_needed = min(limits.relative * best, limits.sure)
+    # The strongest text departments first, at most max_text_departments of them.
+    strong: dict[str, float] = {}
+    for r in rules:
+        value = scores.get(str(r.id), (0.0, []))[0]
+        if r.terms and value > 0 and value >= max(r.min_score, relative_needed):
+            strong[r.department] = max(strong.get(r.department, 0.0), value)
+    allowed = set(sorted(strong, key=lambda d: -strong[d])[:limits.max_text_departments])
     results: list[RuleResult] = []
     for rule in rules:
         conditions: list[Condition] = []
         score, evidence = scores.get(str(rule.id), (0.0, []))
         if rule.terms:
-            holds = score > 0 and score >= rule.min_score and score >= relative * best
+            holds = (score > 0 and score >= rule.min_score and score >= relative_needed
+                     and rule.department in allowed)
             found = ", ".join(dict.fromkeys(f"{e.found} ({e.term})" for e in evidence))
-            detail = (_g("tekstscore %(score).2f (minimaal %(min).2f, en %(rel)d%% van de "
-                         "hoogste %(best).2f); gevonden: %(found)s")
-                      % {"score": score, "min": rule.min_score, "rel": round(relative * 100),
+            detail = (_g("tekstscore %(score).2f (nodig: %(min).2f, en %(needed).2f naast de "
+                         "hoogste score %(best).2f); gevonden: %(found)s")
+                      % {"score": score, "min": rule.min_score, "needed": relative_needed,
                          "best": best, "found": found or "-"})
             conditions.append(Condition("text", holds, detail))
         if rule.support_kinds:

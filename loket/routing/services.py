@@ -59,10 +59,6 @@ def _tasks() -> Any:
     return tasks
 
 
-def _relative() -> float:
-    return float(getattr(settings, "LOKET_ROUTING_RELATIVE_SCORE", rules_engine.DEFAULT_RELATIVE))
-
-
 # -- evaluating rules ----------------------------------------------------------------------
 
 def _facts(initiative: Initiative) -> rules_engine.Facts:
@@ -77,7 +73,7 @@ def evaluate(facts: rules_engine.Facts) -> rules_engine.Evaluation:
     """Evaluate the configured rules, with the learned term weights, for an initiative."""
     return rules_engine.evaluate(
         selectors.rule_specs(), facts, learned=selectors.learned_adjustments(),
-        relative=_relative(), fingerprint=selectors.rules_fingerprint(),
+        fingerprint=selectors.rules_fingerprint(),
         support_labels=dict(SupportKind.choices))
 
 
@@ -220,7 +216,9 @@ def update_routing(actor: Actor, initiative_id: object, *,
     target = set(wanted) if wanted is not None else (current | set(add)) - set(remove)
     now = timezone.now()
     user = actor.user
-    for code in sorted(target | set(rows)):
+    # PUT decides on every department; PATCH only on the ones it names.
+    touched = target | set(rows) if wanted is not None else set(add) | set(remove)
+    for code in sorted(touched):
         row = rows.get(code)
         if code in target:
             if row is None:
@@ -452,34 +450,7 @@ def _fire_transition(initiative_id: object, name: str, *, public_note: str = "")
     """Move the initiative through the workflow's own entry point, as the system."""
     from loket.workflow import services as workflow
 
-    fire = getattr(workflow, "fire_transition", None)
-    if fire is None:  # pragma: no cover - until the workflow's entry point is on main
-        _fire_transition_fallback(initiative_id, name, public_note=public_note)
-        return
-    fire(initiative_id, name, Actor.system(), public_note=public_note)
-
-
-def _fire_transition_fallback(initiative_id: object, name: str, *, public_note: str) -> None:
-    """Minimal stand-in for workflow.services.fire_transition (same effect, same log)."""
-    from django_fsm import has_transition_perm
-
-    from loket.workflow.services import log_transition
-    from loket.workflow.states import BALL_HOLDER
-
-    actor = Actor.system()
-    initiative = Initiative.objects.select_for_update().get(pk=initiative_id)
-    method = getattr(initiative, name)
-    if not has_transition_perm(method, actor):
-        raise Conflict(_("Deze stap is nu niet mogelijk."))
-    source = initiative.state
-    method(actor=actor)
-    now = timezone.now()
-    initiative.state_entered_at = now
-    initiative.ball_holder = BALL_HOLDER[initiative.state]
-    initiative.ball_moved_at = now
-    initiative.save()
-    log_transition(initiative, transition=name, source=source, target=initiative.state,
-                   actor=actor, public_note=public_note)
+    workflow.fire_transition(initiative_id, name, Actor.system(), public_note=public_note)
 
 
 def _answer_line(request: RoutedRequest, answer: Answer) -> str:
@@ -729,7 +700,8 @@ RULE_FIELDS = ("order", "department", "name", "explanation", "terms", "min_score
 
 
 @transaction.atomic
-def save_rule(actor: Actor, data: Mapping[str, Any], rule: RoutingRule | None = None) -> RoutingRule:
+def save_rule(actor: Actor, data: Mapping[str, Any],
+              rule: RoutingRule | None = None) -> RoutingRule:
     """Create or (partially) update a rule, validating every field at once."""
     _check_manager(actor)
     values = {f: data[f] for f in RULE_FIELDS if f in data}

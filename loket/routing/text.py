@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loket.text import Profile, Suggester, compute_adjustments
+from loket.text.scoring import Settings
 
 _NO_BUDGET_DEPARTMENT = "\0"  # routing handles budget with structural rules, not the scorer
 
@@ -30,6 +31,20 @@ class TermHit:
     def as_dict(self) -> dict[str, Any]:
         return {"term": self.term, "found": self.found, "kind": self.kind,
                 "weight": round(self.weight, 3)}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The text module's selection thresholds, so routing selects as it was tuned."""
+
+    relative: float  # a text rule needs this share of the best text score ...
+    sure: float  # ... but this score always suffices
+    max_text_departments: int
+
+
+def thresholds() -> Thresholds:
+    s = Settings()
+    return Thresholds(s.relative_department_score, s.sure_department_score, s.max_departments)
 
 
 _cache: dict[str, Suggester] = {}

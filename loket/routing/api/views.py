@@ -1,0 +1,253 @@
+"""Thin views: resolve the actor, validate shapes, call a service or selector, serialize."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from loket.core.actors import Actor
+from loket.core.api.pagination import Pagination
+from loket.core.errors import InvalidInput, NotPermitted
+
+from .. import selectors, services
+from ..models import RoutingProposal
+from . import serializers as s
+
+PROBLEM = OpenApiResponse(
+    response={"type": "object", "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, "instance": {"type": "string"},
+        "invalid_params": {"type": "array", "items": {"type": "object"}}}},
+    description="Problem details (RFC 9457), application/problem+json")
+ERRORS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM}
+
+
+def actor_of(request: Request) -> Actor:
+    return Actor.for_user(request.user)
+
+
+def require_staff(actor: Actor) -> None:
+    if not actor.is_staff_member:
+        raise NotPermitted(_("Alleen medewerkers van de gemeente hebben hier toegang."))
+
+
+def _paginate(view: APIView, request: Request, queryset: Any, serializer: Any) -> Response:
+    paginator = view.pagination_class() if view.pagination_class else None
+    if paginator is None:
+        return Response(serializer(queryset, many=True).data)
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
+class PaginatedView(APIView):
+    pagination_class = Pagination
+
+
+# -- configuration ---------------------------------------------------------------------
+
+class DepartmentListView(PaginatedView):
+    @extend_schema(operation_id="departmentList", tags=["routering"],
+                   summary="Afdelingen opvragen", responses={200: s.DepartmentSerializer(
+                       many=True), **ERRORS})
+    def get(self, request: Request) -> Response:
+        require_staff(actor_of(request))
+        return _paginate(self, request, selectors.departments(), s.DepartmentSerializer)
+
+    @extend_schema(operation_id="departmentCreate", tags=["routering"],
+                   summary="Afdeling aanmaken (manager)", request=s.DepartmentInputSerializer,
+                   responses={201: s.DepartmentSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        actor = actor_of(request)
+        data = s.DepartmentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        officials = values.pop("officials", None)
+        department = services.save_department(actor, values, officials=officials)
+        return Response(s.DepartmentSerializer(department).data, status=status.HTTP_201_CREATED)
+
+
+class DepartmentDetailView(APIView):
+    @extend_schema(operation_id="departmentRetrieve", tags=["routering"],
+                   summary="Afdeling opvragen", responses={200: s.DepartmentSerializer, **ERRORS})
+    def get(self, request: Request, code: str) -> Response:
+        require_staff(actor_of(request))
+        return Response(s.DepartmentSerializer(
+            get_object_or_404(selectors.departments(), code=code)).data)
+
+    @extend_schema(operation_id="departmentUpdate", tags=["routering"],
+                   summary="Afdeling wijzigen (manager)",
+                   request=s.DepartmentInputSerializer(partial=True),
+                   responses={200: s.DepartmentSerializer, **ERRORS})
+    def patch(self, request: Request, code: str) -> Response:
+        actor = actor_of(request)
+        require_staff(actor)
+        department = get_object_or_404(selectors.departments(), code=code)
+        data = s.DepartmentInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        officials = values.pop("officials", None)
+        department = services.save_department(actor, values, department, officials=officials)
+        return Response(s.DepartmentSerializer(department).data)
+
+
+class RuleListView(PaginatedView):
+    @extend_schema(operation_id="routingRuleList", tags=["routering"],
+                   summary="Routeringsregels opvragen, in volgorde",
+                   responses={200: s.RuleSerializer(many=True), **ERRORS})
+    def get(self, request: Request) -> Response:
+        require_staff(actor_of(request))
+        return _paginate(self, request, selectors.rules(), s.RuleSerializer)
+
+    @extend_schema(operation_id="routingRuleCreate", tags=["routering"],
+                   summary="Routeringsregel aanmaken (manager)", request=s.RuleInputSerializer,
+                   responses={201: s.RuleSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        actor = actor_of(request)
+        data = s.RuleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rule = services.save_rule(actor, data.validated_data)
+        return Response(s.RuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+class RuleDetailView(APIView):
+    @extend_schema(operation_id="routingRuleRetrieve", tags=["routering"],
+                   summary="Routeringsregel opvragen", responses={200: s.RuleSerializer, **ERRORS})
+    def get(self, request: Request, rule_id: int) -> Response:
+        require_staff(actor_of(request))
+        return Response(s.RuleSerializer(get_object_or_404(selectors.rules(), pk=rule_id)).data)
+
+    @extend_schema(operation_id="routingRuleUpdate", tags=["routering"],
+                   summary="Routeringsregel wijzigen (manager)",
+                   request=s.RuleInputSerializer, responses={200: s.RuleSerializer, **ERRORS})
+    def patch(self, request: Request, rule_id: int) -> Response:
+        actor = actor_of(request)
+        require_staff(actor)
+        rule = get_object_or_404(selectors.rules(), pk=rule_id)
+        data = s.RuleInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        rule = services.save_rule(actor, data.validated_data, rule)
+        return Response(s.RuleSerializer(selectors.rules().get(pk=rule.pk)).data)
+
+    @extend_schema(operation_id="routingRuleDestroy", tags=["routering"],
+                   summary="Routeringsregel verwijderen (manager)",
+                   responses={204: None, **ERRORS})
+    def delete(self, request: Request, rule_id: int) -> Response:
+        actor = actor_of(request)
+        require_staff(actor)
+        services.delete_rule(actor, get_object_or_404(selectors.rules(), pk=rule_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DryRunView(APIView):
+    @extend_schema(operation_id="routingDryRun", tags=["routering"],
+                   summary="Uitproberen welke regels vuren en waarom",
+                   request=s.DryRunInputSerializer, responses={200: s.DryRunSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        data = s.DryRunInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evaluation = services.dry_run(actor_of(request), **data.validated_data)
+        return Response({"departments": evaluation.department_codes(),
+                         "rules": [r.as_dict() for r in evaluation.results]})
+
+
+# -- the broker's routing of one initiative ------------------------------------------------
+
+def _routing_body(proposal: RoutingProposal) -> dict[str, Any]:
+    state = proposal.initiative.state
+    editable = state in services.EDITABLE_STATES or (
+        state == "paused" and proposal.initiative.paused_from in services.EDITABLE_STATES)
+    return s.RoutingSerializer({
+        "initiative_id": proposal.initiative_id, "computed_at": proposal.computed_at,
+        "confirmed_at": proposal.confirmed_at, "routed_at": proposal.routed_at,
+        "editable": editable, "departments": list(proposal.departments.all()),
+    }).data
+
+
+class InitiativeRoutingView(APIView):
+    @extend_schema(operation_id="initiativeRoutingRetrieve", tags=["routering"],
+                   summary="Routeringsvoorstel van een initiatief",
+                   responses={200: s.RoutingSerializer, **ERRORS})
+    def get(self, request: Request, initiative_id: str) -> Response:
+        return Response(_routing_body(services.routing_of(actor_of(request), initiative_id)))
+
+    @extend_schema(operation_id="initiativeRoutingUpdate", tags=["routering"],
+                   summary="Afdelingen van een initiatief vastleggen (makelaar)",
+                   request=s.RoutingPutSerializer, responses={200: s.RoutingSerializer, **ERRORS})
+    def put(self, request: Request, initiative_id: str) -> Response:
+        data = s.RoutingPutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = services.update_routing(actor_of(request), initiative_id,
+                                           departments=data.validated_data["departments"])
+        return Response(_routing_body(proposal))
+
+    @extend_schema(operation_id="initiativeRoutingPartialUpdate", tags=["routering"],
+                   summary="Afdelingen toevoegen of verwijderen (makelaar)",
+                   request=s.RoutingPatchSerializer,
+                   responses={200: s.RoutingSerializer, **ERRORS})
+    def patch(self, request: Request, initiative_id: str) -> Response:
+        data = s.RoutingPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = services.update_routing(actor_of(request), initiative_id,
+                                           add=data.validated_data["add"],
+                                           remove=data.validated_data["remove"])
+        return Response(_routing_body(proposal))
+
+
+# -- the department inbox ------------------------------------------------------------------
+
+class RequestListView(PaginatedView):
+    @extend_schema(
+        operation_id="requestList", tags=["inbox"],
+        summary="Uitgezette vragen (te laat eerst, dan op antwoorddatum)",
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "answered", "overdue"],
+                             description="open, beantwoord of te laat"),
+            OpenApiParameter("department", OpenApiTypes.STR, description="afdelingscode"),
+            OpenApiParameter("initiative", OpenApiTypes.UUID, description="initiatief"),
+        ],
+        responses={200: s.RequestSerializer(many=True), **ERRORS})
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        wanted = params.get("status")
+        if wanted not in (None, "", "open", "answered", "overdue"):
+            raise InvalidInput({"status": [_("Kies open, answered of overdue.")]})
+        initiative = params.get("initiative") or None
+        if initiative:
+            try:
+                initiative = uuid.UUID(initiative)
+            except ValueError:
+                raise InvalidInput({"initiative": [_("Geen geldig initiatief-id.")]}) from None
+        qs = selectors.requests_for(actor_of(request), status=wanted or None,
+                                    department=params.get("department") or None,
+                                    initiative=initiative)
+        return _paginate(self, request, qs, s.RequestSerializer)
+
+
+class RequestDetailView(APIView):
+    @extend_schema(operation_id="requestRetrieve", tags=["inbox"],
+                   summary="Eén uitgezette vraag met alle antwoorden",
+                   responses={200: s.RequestDetailSerializer, **ERRORS})
+    def get(self, request: Request, request_id: int) -> Response:
+        return Response(s.RequestDetailSerializer(
+            selectors.request_for(actor_of(request), request_id)).data)
+
+
+class AnswerView(APIView):
+    @extend_schema(operation_id="requestAnswer", tags=["inbox"],
+                   summary="Vraag beantwoorden (of een antwoord corrigeren met supersedes)",
+                   request=s.AnswerInputSerializer,
+                   responses={201: s.AnswerSerializer, **ERRORS})
+    def post(self, request: Request, request_id: int) -> Response:
+        data = s.AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = services.answer_request(actor_of(request), request_id, **data.validated_data)
+        return Response(s.AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
