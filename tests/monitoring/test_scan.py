@@ -205,7 +205,7 @@ def test_conversation_with_a_planned_meeting_is_no_block(department: object) -> 
     value = True if isinstance(Answer._meta.get_field(name).default, bool) else timezone.now()
     Answer.objects.filter(pk=conversation.pk).update(**{name: value})
     scan(add_working_days(MONDAY, 10))
-    assert open_flags(kind=Flag.Kind.BLOCKED) == []
+    assert open_flags(kind=Flag.Kind.BLOCKED, cause=f"conversation:{conversation.pk}") == []
 
 
 def test_no_broker_after_n_days(broker: object) -> None:
