@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "loket.routing",
     "loket.coupling",
     "loket.monitoring",
+    "loket.privacy",
     "loket.demo",
     "loket.web",
 ]
@@ -242,6 +243,9 @@ SPECTACULAR_SETTINGS = {
     "LICENSE": {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Paths are relative to the server URL (which ends in /api/v1), so clients and
+    # schemathesis resolve them to the real address.
+    "SCHEMA_PATH_PREFIX_TRIM": True,
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVERS": [{"url": f"{BASE_URL}/api/v1", "description": "Loket"}],
     "ENUM_NAME_OVERRIDES": {"InitiativeStateEnum": "loket.workflow.states.State.choices"},
@@ -271,6 +275,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "routing-reminders": {"task": "loket.routing.send_reminders", "schedule": 3600.0},
     "workflow-notifications": {"task": "loket.workflow.sweep_notifications", "schedule": 120.0},
     "flag-stalled": {"task": "loket.monitoring.scan_flags", "schedule": 15 * 60.0},
+    "anonymise-initiators": {"task": "loket.privacy.anonymise", "schedule": 24 * 3600.0},
 }
 
 # --- Logging: one JSON object a line on stdout --------------------------------------------

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("loket.routing.api.urls")),
     path("", include("loket.coupling.api.urls")),
     path("", include("loket.monitoring.api.urls")),
+    path("", include("loket.privacy.api.urls")),
 ]
 
 urlpatterns = [
