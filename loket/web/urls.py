@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, public, resident
+from .views import auth, broker, manager, official, public, resident
 
 app_name = "web"
 
@@ -20,4 +20,21 @@ urlpatterns = [
     path("volgen/<str:token>/aanvulling", resident.tracking_note, name="tracking_note"),
     path("volgen/<str:token>/vragen/<int:question_id>", resident.tracking_answer,
          name="tracking_answer"),
+    # brokers (and managers)
+    path("makelaar", broker.board, name="board"),
+    path("makelaar/initiatieven/<uuid:initiative_id>", broker.initiative_detail,
+         name="initiative"),
+    path("makelaar/initiatieven/<uuid:initiative_id>/stap/<slug:name>",
+         broker.initiative_transition, name="initiative_transition"),
+    path("makelaar/initiatieven/<uuid:initiative_id>/routering", broker.routing_update,
+         name="routing_update"),
+    path("makelaar/initiatieven/<uuid:initiative_id>/koppelkansen/<int:suggestion_id>",
+         broker.coupling_decide, name="coupling_decide"),
+    # officials
+    path("afdeling", official.inbox, name="inbox"),
+    path("afdeling/vragen/<int:request_id>", official.answer, name="answer"),
+    # managers
+    path("manager/vastgelopen", manager.stalled, name="stalled"),
+    path("manager/overzicht", manager.summary, name="summary"),
+    path("manager/kaart", manager.initiative_map, name="map"),
 ]
