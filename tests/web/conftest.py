@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -45,3 +47,54 @@ def manager_client(demo: None, client: Client) -> Client:
 @pytest.fixture
 def official_client(demo: None, client: Client) -> Client:
     return login(client, "verkeer")
+
+
+@dataclass
+class Story:
+    """An initiative walked through the real services, with its tracking token."""
+
+    initiative: Any
+    token: str
+
+
+def submitted(**overrides: Any) -> Story:
+    from loket.intake.services import submit_initiative
+    from tests.factories import submission_payload
+
+    body = submission_payload(area="centrum", **overrides)
+    result = submit_initiative(body)
+    return Story(result.initiative, result.token or "")
+
+
+def staff(username: str) -> Any:
+    from loket.core.actors import Actor
+
+    return Actor.for_user(User.objects.get(username=username))
+
+
+def to_consultation(story: Story, departments: tuple[str, ...] = ("verkeer",)) -> Story:
+    from loket.core.actors import Actor
+    from loket.routing.services import update_routing
+    from loket.workflow.services import fire_transition
+
+    broker = staff("makelaar")
+    pk = story.initiative.pk
+    fire_transition(pk, "take_on", broker)
+    fire_transition(pk, "agree_expectations", broker,
+                    expectations_initiators="Wij zorgen voor de planten.",
+                    expectations_municipality="De gemeente levert grond.")
+    fire_transition(pk, "submit_plan", Actor.initiators(pk))
+    update_routing(broker, pk, departments=list(departments))
+    fire_transition(pk, "send_to_consultation", broker)
+    story.initiative.refresh_from_db()
+    return story
+
+
+@pytest.fixture
+def consultation(demo: None, django_capture_on_commit_callbacks: Any) -> Story:
+    """An initiative in consultation with an open request to the traffic department."""
+    with django_capture_on_commit_callbacks(execute=True):
+        story = submitted()
+    with django_capture_on_commit_callbacks(execute=True):
+        to_consultation(story)
+    return story
