@@ -39,9 +39,9 @@ def test_inbox_lists_overdue_first_then_by_due_date(consultation: Story, client:
 
     with django_capture_on_commit_callbacks(execute=True):
         later = submitted(title="Later ingediend idee voor de buurt")
-    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=3), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            to_consultation(later)
+    with (time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=3), tick=False),
+          django_capture_on_commit_callbacks(execute=True)):
+        to_consultation(later)
     first = RoutedRequest.objects.get(initiative=consultation.initiative)
     second = RoutedRequest.objects.get(initiative=later.initiative)
     assert first.due_date < second.due_date
