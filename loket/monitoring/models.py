@@ -142,3 +142,21 @@ class Flag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.cleared_at is None
+
+
+class DashboardSnapshot(models.Model):
+    """The managers' summary as last computed: aggregating a million initiatives takes longer
+    than a dashboard request may, so the beat task refreshes it after every scan."""
+
+    SUMMARY = "summary"
+
+    key = models.CharField(_("sleutel"), max_length=40, primary_key=True)
+    data = models.JSONField(_("gegevens"))
+    computed_at = models.DateTimeField(_("berekend op"))
+
+    class Meta:
+        verbose_name = _("dashboardmomentopname")
+        verbose_name_plural = _("dashboardmomentopnamen")
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,103 @@
+"""Thin serializers of the dashboard: query parameters in, rows out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from loket.monitoring.models import Flag
+
+
+class StalledQuerySerializer(serializers.Serializer):
+    department = serializers.SlugField(required=False, help_text=_("Code van de afdeling."))
+    area = serializers.SlugField(required=False, help_text=_("Code van het gebied."))
+    broker = serializers.CharField(required=False, max_length=150,
+                                   help_text=_("Gebruikersnaam van de makelaar."))
+    ball_holder = serializers.ChoiceField(choices=Flag.BallHolder.choices, required=False)
+    kind = serializers.ChoiceField(choices=Flag.Kind.choices, required=False)
+    min_days = serializers.IntegerField(required=False, min_value=0, max_value=3650,
+                                        help_text=_("Minimaal aantal dagen (kalender)."))
+
+
+class StalledFlagSerializer(serializers.ModelSerializer):
+    initiative_id = serializers.UUIDField(source="initiative.id")
+    reference = serializers.CharField(source="initiative.reference")
+    title = serializers.CharField(source="initiative.title")
+    state = serializers.CharField(source="initiative.state")
+    state_label = serializers.CharField(source="initiative.get_state_display")
+    area = serializers.SerializerMethodField()
+    broker = serializers.SerializerMethodField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    ball_holder_label = serializers.SerializerMethodField()
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    days = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Flag
+        fields = ["id", "initiative_id", "reference", "title", "state", "state_label", "area",
+                  "broker", "kind", "kind_label", "reason", "ball_holder", "ball_holder_label",
+                  "department", "since", "days", "escalation_level"]
+
+    def get_area(self, flag: Flag) -> str:
+        area = flag.initiative.area
+        return area.name if area else ""
+
+    def get_broker(self, flag: Flag) -> str:
+        broker = flag.initiative.broker
+        return (broker.get_full_name() or broker.get_username()) if broker else ""
+
+    def get_ball_holder_label(self, flag: Flag) -> str:
+        if flag.ball_holder == Flag.BallHolder.DEPARTMENT and flag.department:
+            return flag.department.name
+        return str(flag.get_ball_holder_display())
+
+    def get_days(self, flag: Flag) -> int:
+        return (self.context.get("now", timezone.now()) - flag.since).days
+
+
+CSV_STALLED = [
+    ("reference", _("Kenmerk")), ("title", _("Titel")), ("state_label", _("Status")),
+    ("area", _("Gebied")), ("broker", _("Makelaar")), ("kind_label", _("Soort")),
+    ("reason", _("Reden")), ("ball_holder_label", _("Aan zet")), ("since", _("Sinds")),
+    ("days", _("Dagen")), ("escalation_level", _("Escalatieniveau")),
+]
+
+
+def stalled_rows(data: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    return [str(label) for _, label in CSV_STALLED], [
+        [row[key] for key, _ in CSV_STALLED] for row in data]
+
+
+def summary_rows(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The summary as one long table: section, item, measure, value."""
+    rows: list[list[Any]] = []
+    for r in data["initiatives_per_state"]:
+        rows.append([_("Initiatieven per status"), r["label"], _("aantal"), r["count"]])
+    for r in data["initiatives_per_area"]:
+        name = r["name"] or _("(geen gebied)")
+        rows.append([_("Initiatieven per gebied"), name, _("aantal"), r["count"]])
+        rows.append([_("Initiatieven per gebied"), name, _("lopend"), r["active"]])
+    for r in data["requests_per_department"]:
+        for key, label in (("open", _("open")), ("overdue", _("over termijn")),
+                           ("median_answer_days", _("mediane antwoordtijd (dagen)"))):
+            rows.append([_("Uitgezette vragen per afdeling"), r["name"], label, r[key]])
+    lead = data["lead_time"]
+    rows.append([_("Doorlooptijd"), _("ingediend tot klaar om te starten"),
+                 _("mediaan (dagen)"), lead["submitted_to_ready_days"]])
+    rows.append([_("Doorlooptijd"), _("ingediend tot gerealiseerd"), _("mediaan (dagen)"),
+                 lead["submitted_to_realized_days"]])
+    for r in data["stalled_per_ball_holder"]:
+        rows.append([_("Signaleringen per aan zet"), r["name"], _("aantal"), r["count"]])
+    for r in data["monthly_trend"]:
+        for key, label in (("submitted", _("ingediend")), ("realized", _("gerealiseerd")),
+                           ("flagged", _("gesignaleerd"))):
+            rows.append([_("Maandelijks verloop"), r["month"], label, r[key]])
+    for r in data["accepted_couplings_per_carrier"]:
+        rows.append([_("Gekoppelde beleidsopgaven"), r["name"], _("aantal"), r["accepted"]])
+    header = [_("Onderdeel"), _("Onderwerp"), _("Maat"), _("Waarde")]
+    return [str(h) for h in header], [[str(c) if not isinstance(c, int | float | type(None))
+                                       else ("" if c is None else c) for c in row]
+                                      for row in rows]

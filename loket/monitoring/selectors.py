@@ -1,0 +1,218 @@
+"""Read side of monitoring: the stalled list and the managers' summary.
+
+Every figure is aggregated in the database with a fixed number of queries, whatever the
+data size. Medians use PostgreSQL's percentile_cont; elsewhere (SQLite) the same median is
+computed in one query with window functions (row_number over count), never in a Python loop.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, F, FloatField, Func, Min, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from loket.coupling.models import CouplingSuggestion
+from loket.intake.models import Initiative
+from loket.routing.models import RoutedRequest
+from loket.workflow.models import TransitionLog
+from loket.workflow.states import ACTIVE_STATES, State
+
+from .models import DashboardSnapshot, Flag
+
+DAY = 86400.0
+TREND_MONTHS = 12
+
+
+class Seconds(Func):
+    """Seconds from the second datetime to the first, as a float, on every backend."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler: Any, conn: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, conn, template="((%(expressions)s) * 86400.0)",
+                              arg_joiner=" - ", **extra)
+
+    def as_postgresql(self, compiler: Any, conn: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, conn, template="EXTRACT(EPOCH FROM (%(expressions)s))",
+                              arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:
+        first, second = self.get_source_expressions()
+        a, a_params = compiler.compile(first)
+        b, b_params = compiler.compile(second)
+        return (f"((julianday({a}) - julianday({b})) * 86400.0)", (*a_params, *b_params))
+
+
+def grouped_medians(values: QuerySet) -> dict[Any, float]:
+    """Median of `v` per `g` for a queryset ending in `.values_list("g", "v")`: one query."""
+    sql, params = values.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        outer = (f"SELECT t.g, percentile_cont(0.5) WITHIN GROUP (ORDER BY t.v) "
+                 f"FROM ({sql}) t WHERE t.v IS NOT NULL GROUP BY t.g")
+    else:
+        outer = (f"SELECT s.g, AVG(s.v) FROM (SELECT t.g, t.v, ROW_NUMBER() OVER "
+                 f"(PARTITION BY t.g ORDER BY t.v) AS rn, COUNT(*) OVER (PARTITION BY t.g) "
+                 f"AS cnt FROM ({sql}) t WHERE t.v IS NOT NULL) s "
+                 f"WHERE s.rn IN ((s.cnt + 1) / 2, (s.cnt + 2) / 2) GROUP BY s.g")
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        return {g: float(v) for g, v in cursor.fetchall()}
+
+
+def _days(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / DAY, 1)
+
+
+# -- the stalled list -------------------------------------------------------------------------
+
+def open_flags(*, department: str = "", area: str = "", broker: str = "", ball_holder: str = "",
+               kind: str = "", min_days: int | None = None,
+               now: datetime | None = None) -> QuerySet[Flag]:
+    """Open flags, longest first, with everything a row shows joined in (no N+1)."""
+    flags = (Flag.objects.filter(cleared_at__isnull=True)
+             .select_related("initiative", "initiative__area", "initiative__broker",
+                             "department")
+             .order_by("since", "id"))
+    if department:
+        flags = flags.filter(department__code=department)
+    if area:
+        flags = flags.filter(initiative__area__code=area)
+    if broker:
+        flags = flags.filter(initiative__broker__username=broker)
+    if ball_holder:
+        flags = flags.filter(ball_holder=ball_holder)
+    if kind:
+        flags = flags.filter(kind=kind)
+    if min_days:
+        flags = flags.filter(since__lte=(now or timezone.now()) - timedelta(days=min_days))
+    return flags
+
+
+# -- the summary ------------------------------------------------------------------------------
+
+def _month_start(moment: datetime, months_back: int) -> datetime:
+    local = timezone.localtime(moment)
+    year, month = local.year, local.month - months_back
+    while month <= 0:
+        year, month = year - 1, month + 12
+    return local.replace(year=year, month=month, day=1, hour=0, minute=0, second=0,
+                         microsecond=0)
+
+
+def compute_summary(now: datetime | None = None) -> dict[str, Any]:
+    """All figures of the managers' overview (a fixed number of queries)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    states = dict(Initiative.objects.order_by().values_list("state").annotate(n=Count("pk")))
+    per_state = [{"state": s.value, "label": str(s.label), "count": states.get(s.value, 0)}
+                 for s in State]
+
+    per_area = [
+        {"area": row["area__code"] or "", "name": row["area__name"] or "", "count": row["n"],
+         "active": row["active"]}
+        for row in Initiative.objects.order_by().values("area__code", "area__name").annotate(
+            n=Count("pk"), active=Count("pk", filter=Q(state__in=ACTIVE_STATES)))
+        .order_by("area__name")
+    ]
+
+    requests = (RoutedRequest.objects.order_by()
+                .values("department_id", "department__code", "department__name")
+                .annotate(open=Count("pk", filter=Q(status=RoutedRequest.Status.OPEN)),
+                          overdue=Count("pk", filter=Q(status=RoutedRequest.Status.OPEN,
+                                                       due_date__lt=today)),
+                          answered=Count("pk", filter=Q(answered_at__isnull=False)))
+                .order_by("department__name"))
+    answer_medians = grouped_medians(
+        RoutedRequest.objects.order_by().filter(answered_at__isnull=False)
+        .annotate(g=F("department_id"), v=Seconds(F("answered_at"), F("created_at")))
+        .values_list("g", "v"))
+    per_department = [
+        {"department": r["department__code"], "name": r["department__name"], "open": r["open"],
+         "overdue": r["overdue"], "answered": r["answered"],
+         "median_answer_days": _days(answer_medians.get(r["department_id"]))}
+        for r in requests
+    ]
+
+    lead = grouped_medians(
+        TransitionLog.objects.order_by()
+        .filter(target__in=[State.READY, State.REALIZED])
+        .values("target", "initiative_id", "initiative__created_at")
+        .annotate(g=F("target"), v=Seconds(Min("at"), F("initiative__created_at")))
+        .values_list("g", "v"))
+    lead_time = {"submitted_to_ready_days": _days(lead.get(State.READY)),
+                 "submitted_to_realized_days": _days(lead.get(State.REALIZED))}
+
+    stalled = [
+        {"ball_holder": r["ball_holder"], "department": r["department__code"] or "",
+         "name": r["department__name"] or str(Flag.BallHolder(r["ball_holder"]).label),
+         "count": r["n"]}
+        for r in Flag.objects.filter(cleared_at__isnull=True).order_by()
+        .values("ball_holder", "department__code", "department__name")
+        .annotate(n=Count("pk")).order_by("-n", "ball_holder", "department__code")
+    ]
+
+    start = _month_start(now, TREND_MONTHS - 1)
+    tz = timezone.get_current_timezone()
+
+    def monthly(queryset: QuerySet, field: str) -> dict[str, int]:
+        rows = (queryset.order_by().filter(**{f"{field}__gte": start})
+                .annotate(month=TruncMonth(field, tzinfo=tz)).values("month")
+                .annotate(n=Count("pk")).values_list("month", "n"))
+        return {_month_key(m): n for m, n in rows}
+
+    submitted = monthly(Initiative.objects, "created_at")
+    realized = monthly(TransitionLog.objects.filter(target=State.REALIZED), "at")
+    flagged = monthly(Flag.objects, "created_at")
+    trend = []
+    for back in range(TREND_MONTHS - 1, -1, -1):
+        key = _month_key(_month_start(now, back))
+        trend.append({"month": key, "submitted": submitted.get(key, 0),
+                      "realized": realized.get(key, 0), "flagged": flagged.get(key, 0)})
+
+    couplings = [
+        {"carrier": r["carrier__code"], "name": r["carrier__name"], "accepted": r["n"]}
+        for r in CouplingSuggestion.objects.filter(status=CouplingSuggestion.Status.ACCEPTED)
+        .order_by().values("carrier__code", "carrier__name").annotate(n=Count("pk"))
+        .order_by("-n", "carrier__name")
+    ]
+    return {
+        "generated_at": now.isoformat(),
+        "initiatives_per_state": per_state,
+        "initiatives_per_area": per_area,
+        "requests_per_department": per_department,
+        "lead_time": lead_time,
+        "stalled_per_ball_holder": stalled,
+        "monthly_trend": trend,
+        "accepted_couplings_per_carrier": couplings,
+    }
+
+
+def _month_key(value: Any) -> str:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def summary(now: datetime | None = None) -> dict[str, Any]:
+    """The overview as of the last refresh (the beat task keeps it fresh); computed and
+    stored when missing or older than LOKET_DASHBOARD_MAX_AGE_SECONDS."""
+    now = now or timezone.now()
+    snapshot = DashboardSnapshot.objects.filter(key=DashboardSnapshot.SUMMARY).first()
+    max_age = timedelta(seconds=settings.LOKET_DASHBOARD_MAX_AGE_SECONDS)
+    if snapshot is not None and now - snapshot.computed_at <= max_age:
+        return snapshot.data
+    return refresh_summary(now)
+
+
+def refresh_summary(now: datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    data = compute_summary(now)
+    DashboardSnapshot.objects.update_or_create(
+        key=DashboardSnapshot.SUMMARY, defaults={"data": data, "computed_at": now})
+    return data
