@@ -49,17 +49,26 @@ class Seconds(Func):
         return (f"((julianday({a}) - julianday({b})) * 86400.0)", (*a_params, *b_params))
 
 
+MEDIAN_SQL = (
+    "SELECT t.g, percentile_cont(0.5) WITHIN GROUP (ORDER BY t.v) "
+    "FROM ({inner}) t WHERE t.v IS NOT NULL GROUP BY t.g"
+)
+# Without percentile_cont: the middle row(s) of each group by row_number, still one query.
+MEDIAN_SQL_PORTABLE = (
+    "SELECT s.g, AVG(s.v) FROM (SELECT t.g, t.v, "
+    "ROW_NUMBER() OVER (PARTITION BY t.g ORDER BY t.v) AS rn, "
+    "COUNT(*) OVER (PARTITION BY t.g) AS cnt FROM ({inner}) t WHERE t.v IS NOT NULL) s "
+    "WHERE s.rn IN ((s.cnt + 1) / 2, (s.cnt + 2) / 2) GROUP BY s.g"
+)
+
+
 def grouped_medians(values: QuerySet) -> dict[Any, float]:
     """Median of `v` per `g` for a queryset ending in `.values_list("g", "v")`: one query."""
+    # `sql` is compiled by the ORM with its values kept apart in `params`: nothing from
+    # the request is spliced into the text.
     sql, params = values.query.sql_with_params()
-    if connection.vendor == "postgresql":
-        outer = (f"SELECT t.g, percentile_cont(0.5) WITHIN GROUP (ORDER BY t.v) "
-                 f"FROM ({sql}) t WHERE t.v IS NOT NULL GROUP BY t.g")
-    else:
-        outer = (f"SELECT s.g, AVG(s.v) FROM (SELECT t.g, t.v, ROW_NUMBER() OVER "
-                 f"(PARTITION BY t.g ORDER BY t.v) AS rn, COUNT(*) OVER (PARTITION BY t.g) "
-                 f"AS cnt FROM ({sql}) t WHERE t.v IS NOT NULL) s "
-                 f"WHERE s.rn IN ((s.cnt + 1) / 2, (s.cnt + 2) / 2) GROUP BY s.g")
+    template = MEDIAN_SQL if connection.vendor == "postgresql" else MEDIAN_SQL_PORTABLE
+    outer = template.replace("{inner}", sql)
     with connection.cursor() as cursor:
         cursor.execute(outer, params)
         return {g: float(v) for g, v in cursor.fetchall()}

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from loket.coupling.models import CouplingSuggestion, PolicyCarrier
 from loket.core.actors import MANAGER_GROUP
+from loket.coupling.models import CouplingSuggestion, PolicyCarrier
 from loket.intake.models import Area
 from loket.monitoring import selectors, services
 from loket.monitoring.models import DashboardSnapshot, Flag

@@ -23,7 +23,7 @@ from loket.core.api.openapi import VERSION_HEADER, problem_responses
 from loket.core.api.pagination import Pagination
 from loket.monitoring import selectors
 
-from .csv import CsvTable, CSVRenderer
+from .csv import CSVRenderer, CsvTable
 from .serializers import (
     StalledFlagSerializer,
     StalledQuerySerializer,
