@@ -285,12 +285,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "loket.core.logging.JsonFormatter"},
-        "plain": {"format": "%(levelname)s %(name)s %(message)s"},
+        "plain": {"()": "loket.core.logging.RedactingPlainFormatter",
+                  "format": "%(levelname)s %(name)s %(message)s"},
     },
+    # No secrets or personal data in logs (e-mail, phone, tokens, tracking links).
+    "filters": {"redact": {"()": "loket.core.logging.RedactingFilter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
+            "filters": ["redact"],
             "formatter": os.environ.get("LOG_FORMAT", "json"),
         }
     },

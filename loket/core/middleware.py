@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 API_PREFIX = "/api/"
+# Pages behind a resident's tracking link show personal data: never stored by any cache.
+PRIVATE_PAGE_PREFIXES = ("/volgen/",)
 
 
 class ApiMiddleware:
@@ -40,4 +42,6 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", self.CSP)
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("X-Frame-Options", "DENY")
+        if request.path.startswith(PRIVATE_PAGE_PREFIXES):
+            response["Cache-Control"] = "no-store"
         return response
