@@ -29,11 +29,11 @@ from django.utils.translation import override
 
 from loket.core.actors import BROKER_GROUP, MANAGER_GROUP
 from loket.intake.models import Initiative
+from loket.routing import workdays
 from loket.routing.models import Answer, Department, RoutedRequest
 from loket.workflow.models import TransitionLog
 from loket.workflow.states import ACTIVE_STATES, BALL_HOLDER, BallHolder, State
 
-from . import workdays
 from .models import BlockRule, Flag, StallRule
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from loket.coupling.models import CouplingSuggestion, PolicyCarrier
 from loket.intake.models import Area
 from loket.monitoring import selectors, services
 from loket.monitoring.models import DashboardSnapshot, Flag
-from loket.monitoring.workdays import add_working_days
 from loket.routing.models import Department, RoutedRequest
+from loket.routing.workdays import add_working_days
 from loket.workflow.states import State
 
 from .conftest import at, log, make_initiative, make_request, make_user

@@ -21,8 +21,8 @@ from loket.monitoring.models import (
     Flag,
     StallRule,
 )
-from loket.monitoring.workdays import add_working_days
 from loket.routing.models import Answer, RoutedRequest
+from loket.routing.workdays import add_working_days
 from loket.workflow.states import State
 
 from .conftest import answer, at, log, make_initiative, make_request
