@@ -84,10 +84,11 @@ def meta(*required: str, optional: tuple[str, ...] = (), label: Any = "") -> dic
             "label": label}
 
 
-# States in which the broker may conclude "not feasible": not once the residents are
-# carrying it out (then it is theirs to finish or withdraw), and not when paused (the
-# initiators asked for time; the broker waits).
-JUDGEABLE = [s for s in ACTIVE_STATES if s != State.IN_PROGRESS]
+# States in which the broker may conclude "not feasible": only after taking it on and
+# meeting the initiators (never unseen, from `submitted`; and so a reopened initiative always
+# has a broker), not once the residents are carrying it out (then it is theirs to finish or
+# withdraw), and not when paused (the initiators asked for time; the broker waits).
+JUDGEABLE = [s for s in ACTIVE_STATES if s not in {State.SUBMITTED, State.IN_PROGRESS}]
 ALIVE = [*ACTIVE_STATES, State.PAUSED, State.NOT_FEASIBLE]
 
 

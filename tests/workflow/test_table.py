@@ -36,12 +36,10 @@ SPEC: dict[str, tuple[set[str], set[str], str | None]] = {
     "pause": (ACTIVE, {"initiators"}, S.PAUSED),
     "resume": ({S.PAUSED}, {"initiators"}, S.CONSULTATION),  # where the fixture paused it
     "withdraw": (ACTIVE | {S.PAUSED, S.NOT_FEASIBLE}, {"initiators"}, S.WITHDRAWN),
-    "mark_not_feasible": (ACTIVE - {S.IN_PROGRESS}, FACILITATORS, S.NOT_FEASIBLE),
+    "mark_not_feasible": (ACTIVE - {S.SUBMITTED, S.IN_PROGRESS}, FACILITATORS, S.NOT_FEASIBLE),
     "reopen": ({S.NOT_FEASIBLE}, {"initiators"}, S.ELABORATION),
     "reassign_broker": (ACTIVE | {S.PAUSED, S.NOT_FEASIBLE}, {"manager"}, None),
 }
-# In `submitted` nobody is assigned yet: the manager is the only facilitator there.
-UNASSIGNED_FACILITATORS = {"manager"}
 
 VALID_INPUT: dict[str, dict[str, Any]] = {
     "agree_expectations": {"expectations_initiators": "Zij planten en onderhouden.",
@@ -62,8 +60,6 @@ def expected(state: str, name: str, role: str) -> str:
         return "403"  # no standing: refused without revealing the state
     if state not in sources:
         return "409"
-    if state == S.SUBMITTED and roles == FACILITATORS:
-        roles = UNASSIGNED_FACILITATORS
     return "ok" if role in roles else "403"
 
 
