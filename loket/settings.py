@@ -312,3 +312,11 @@ LOKET_ROUTING_SWEEP_AFTER_SECONDS = env_int("LOKET_ROUTING_SWEEP_AFTER_SECONDS",
 LOKET_ANONYMISE_AFTER_DAYS = env_int("LOKET_ANONYMISE_AFTER_DAYS", 365)
 # Seconds the managers' summary may be served from its last refresh (beat refreshes it).
 LOKET_DASHBOARD_MAX_AGE_SECONDS = env_int("LOKET_DASHBOARD_MAX_AGE_SECONDS", 1800)
+# Coupling (koppelkansen): department vocabulary used only when no routing rules are
+# configured (a dotted path to a function returning profiles), and which suggestions to keep.
+LOKET_DEPARTMENT_PROFILES = os.environ.get(
+    "LOKET_DEPARTMENT_PROFILES",
+    "loket.demo.lexicon.department_profiles" if DEMO or TESTING else "",
+)
+LOKET_COUPLING_MIN_SCORE = float(os.environ.get("LOKET_COUPLING_MIN_SCORE", "") or 0.3)
+LOKET_COUPLING_MAX_SUGGESTIONS = env_int("LOKET_COUPLING_MAX_SUGGESTIONS", 5)

@@ -11,3 +11,9 @@ from . import services
 def suggest_couplings(initiative_id: str) -> None:
     """(Re)compute the ranked coupling suggestions of an initiative."""
     services.suggest_couplings(initiative_id)
+
+
+@shared_task(name="loket.coupling.recompute_learning", acks_late=True)
+def recompute_learning() -> None:
+    """Relearn carrier term weights from the brokers' accept/reject decisions."""
+    services.recompute_learning()

@@ -28,6 +28,7 @@ def load_configuration() -> None:
             defaults={"name": item["name"], "scope": item["scope"], "funds": item["funds"],
                       "owner": departments.get(item["owner"])},
         )
+    load_carrier_terms()
     for item in data.AREAS:
         Area.objects.update_or_create(code=item["code"], defaults={
             k: v for k, v in item.items() if k != "code"})
@@ -39,6 +40,24 @@ def load_routing_rules() -> int:
     from loket.routing.demo_rules import load_default_rules
 
     return load_default_rules()
+
+
+def load_carrier_terms() -> int:
+    """Key terms, goal and prior of the demo carriers from the demo lexicon; only where a
+    carrier has no key terms yet, so an administrator's edits survive a reload."""
+    from loket.demo import lexicon
+
+    filled = 0
+    for carrier in PolicyCarrier.objects.filter(code__in=list(lexicon.CARRIERS)):
+        if carrier.key_terms:
+            continue
+        profile = lexicon.CARRIERS[carrier.code]
+        carrier.key_terms = {**profile.get("terms", {}), **profile.get("phrases", {})}
+        carrier.goal = profile.get("goal", "")
+        carrier.prior = float(profile.get("prior", 0.0))
+        carrier.save(update_fields=["key_terms", "goal", "prior", "updated_at"])
+        filled += 1
+    return filled
 
 
 def _account(username: str, first_name: str, last_name: str, *, staff: bool = True) -> User:
