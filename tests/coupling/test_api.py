@@ -117,6 +117,6 @@ def test_openapi_documents_the_coupling_operations():
     schema = client_for().get("/api/v1/openapi.json")
     if schema.status_code != 200:
         pytest.skip("OpenAPI document not served here")
-    paths = schema.json()["paths"]
-    assert "/api/v1/initiatives/{initiative_id}/couplings/{carrier_code}/accept" in paths
-    assert "/api/v1/policy-carriers/{code}" in paths
+    paths = {p.removeprefix("/api/v1") for p in schema.json()["paths"]}
+    assert "/initiatives/{initiative_id}/couplings/{carrier_code}/accept" in paths
+    assert "/policy-carriers/{code}" in paths
