@@ -216,7 +216,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["loket.core.api.parsers.LimitedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "loket.core.api.pagination.Pagination",
     "PAGE_SIZE": 25,
@@ -246,9 +246,23 @@ SPECTACULAR_SETTINGS = {
     # Paths are relative to the server URL (which ends in /api/v1), so clients and
     # schemathesis resolve them to the real address.
     "SCHEMA_PATH_PREFIX_TRIM": True,
+    "TAGS": [
+        {"name": "initiatieven", "description": "Indienen (openbaar) en zoeken (medewerkers)."},
+        {"name": "volgen", "description": "Initiatiefnemers volgen hun initiatief via hun "
+                                          "geheime link en vullen het aan."},
+        {"name": "inloggen", "description": "Een token voor medewerkers."},
+        {"name": "beheer", "description": "Gezondheid van de dienst en dit document."},
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "loket.core.api.openapi.add_nl_api_headers",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVERS": [{"url": f"{BASE_URL}/api/v1", "description": "Loket"}],
-    "ENUM_NAME_OVERRIDES": {"InitiativeStateEnum": "loket.workflow.states.State.choices"},
+    "ENUM_NAME_OVERRIDES": {
+        "InitiativeStateEnum": "loket.workflow.states.State.choices",
+        "SupportKindEnum": "loket.intake.models.SupportKind.choices",
+    },
 }
 
 # --- Celery ------------------------------------------------------------------------------
@@ -277,6 +291,28 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "flag-stalled": {"task": "loket.monitoring.scan_flags", "schedule": 15 * 60.0},
     "anonymise-initiators": {"task": "loket.privacy.anonymise", "schedule": 24 * 3600.0},
 }
+
+# --- Cache (throttle counters): shared by all web processes -------------------------------
+# Redis when one is configured (REDIS_URL, or a redis:// Celery broker), else a file cache
+# that the gunicorn workers of one machine share. Short timeouts: a cache outage must not
+# hang requests (the throttles fail open). Tests use local memory, cleared per test.
+REDIS_URL = os.environ.get("REDIS_URL", "") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
+if TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "loket",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }}
+else:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("LOKET_CACHE_DIR", str(BASE_DIR / ".cache")),
+        "KEY_PREFIX": "loket",
+    }}
 
 # --- Logging: one JSON object a line on stdout --------------------------------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 API_PREFIX = "/api/"
 # Pages behind a resident's tracking link show personal data: never stored by any cache.
@@ -13,17 +14,35 @@ PRIVATE_PAGE_PREFIXES = ("/volgen/",)
 
 
 class ApiMiddleware:
-    """`API-Version` on every API response; `Cache-Control: no-store` on API data."""
+    """`API-Version` on every API response; `Cache-Control: no-store` on API data; a body
+    announced larger than DATA_UPLOAD_MAX_MEMORY_SIZE is refused with 413 before it is read
+    (DRF's parsers do not apply that limit; chunked bodies are caught by LimitedJSONParser)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        if request.path.startswith(API_PREFIX) and self.too_large(request):
+            from loket.core.api.problems import json_problem
+
+            response: HttpResponse = json_problem(
+                request, 413, _("De aanvraag mag hoogstens 1 MB groot zijn."))
+        else:
+            response = self.get_response(request)
         if request.path.startswith(API_PREFIX):
             response["API-Version"] = settings.API_VERSION
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+    @staticmethod
+    def too_large(request: HttpRequest) -> bool:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        return limit is not None and length > limit
 
 
 class SecurityHeadersMiddleware:

@@ -13,9 +13,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from loket.workflow.fsm import InitiativeWorkflow
+from loket.workflow.states import State
 
 MAX_BUDGET = 1_000_000
 MAX_DESCRIPTION = 10_000
+# While the plan is still being shaped, the initiators may rewrite it through their link.
+EDITABLE_STATES = frozenset({State.SUBMITTED, State.INTAKE, State.ELABORATION})
 
 
 class Area(models.Model):

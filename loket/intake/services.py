@@ -16,9 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from loket.core.actors import Actor, Role
 from loket.core.errors import Conflict, InvalidInput, NotPermitted
 from loket.core.tasks import enqueue_on_commit
-from loket.workflow.states import State
 
-from .models import Initiative, Initiator, Note, Question, ReferenceCounter, TrackingLink
+from .models import (
+    EDITABLE_STATES,
+    Initiative,
+    Initiator,
+    Note,
+    Question,
+    ReferenceCounter,
+    TrackingLink,
+)
 from .tokens import hash_tracking_token, new_tracking_token
 from .validation import (
     MAX_DESCRIPTION,
@@ -32,8 +39,6 @@ from .validation import (
 
 logger = logging.getLogger(__name__)
 
-# While the plan is still being shaped, the initiators may rewrite it through their link.
-EDITABLE_STATES = frozenset({State.SUBMITTED, State.INTAKE, State.ELABORATION})
 
 
 @dataclass(frozen=True)

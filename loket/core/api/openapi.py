@@ -3,6 +3,8 @@
 Use `problem_responses(400, 403, ...)` in `extend_schema(responses=...)` so every error is
 documented as RFC 9457 application/problem+json, and `VERSION_HEADER` in `parameters=` so
 each response documents the API-Version header the NL GOV API Design Rules require.
+The post-processing hook `add_nl_api_headers` adds that header to every 2xx/3xx response
+that does not document it yet, and the CORS header to the OpenAPI document's own response.
 """
 
 from __future__ import annotations
@@ -42,7 +44,10 @@ DESCRIPTIONS = {
     403: "Geen toestemming voor deze actie.",
     404: "Niet gevonden.",
     409: "Conflict met de huidige toestand.",
-    429: "Te veel aanvragen.",
+    413: "De aanvraag is groter dan 1 MB.",
+    415: "Alleen application/json wordt geaccepteerd.",
+    429: "Te veel aanvragen; zie de header Retry-After.",
+    503: "Tijdelijk niet beschikbaar.",
 }
 
 VERSION_HEADER = OpenApiParameter(
@@ -58,3 +63,27 @@ def problem_responses(*codes: int, **descriptions: str) -> dict[Any, OpenApiResp
                 code, "Fout.")))
         for code in codes
     }
+
+
+_VERSION_HEADER_OBJECT = {
+    "description": "De volledige versie van de API (NL API Design Rules).",
+    "schema": {"type": "string", "example": "1.0.0"},
+}
+
+
+def add_nl_api_headers(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """drf-spectacular POSTPROCESSING_HOOK: API-Version on every success response (the
+    middleware sends it on all of them), CORS on the OpenAPI document's own response."""
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code, response in operation["responses"].items():
+                if str(code)[:1] in {"2", "3"}:
+                    headers = response.setdefault("headers", {})
+                    headers.setdefault("API-Version", _VERSION_HEADER_OBJECT)
+                    if path == "/openapi.json" and method == "get":
+                        headers.setdefault("access-control-allow-origin", {
+                            "description": "Het document is voor iedereen leesbaar: *.",
+                            "schema": {"type": "string", "example": "*"}})
+    return result

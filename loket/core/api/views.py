@@ -24,7 +24,9 @@ class HealthView(APIView):
     authentication_classes: list = []
 
     @extend_schema(operation_id="health", tags=["beheer"], summary="Gezondheid van de dienst",
-                   responses={200: HealthSerializer, 503: HealthSerializer})
+                   description="200 als database en broker bruikbaar zijn, anders 503 met het "
+                               "onderdeel dat niet werkt.",
+                   responses={200: HealthSerializer, (503, PROBLEM_JSON): HealthSerializer})
     def get(self, request: Request) -> Response:
         ok, parts = health()
         if ok:
