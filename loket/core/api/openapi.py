@@ -72,12 +72,20 @@ _VERSION_HEADER_OBJECT = {
 
 
 def add_nl_api_headers(result: dict, generator: Any, request: Any, public: bool) -> dict:
-    """drf-spectacular POSTPROCESSING_HOOK: API-Version on every success response (the
-    middleware sends it on all of them), CORS on the OpenAPI document's own response."""
+    """drf-spectacular POSTPROCESSING_HOOK, true to what the API does at runtime:
+
+    - API-Version on every success response (ApiMiddleware sends it on all of them);
+    - error responses as application/problem+json (the exception handler turns every API
+      error into problem+json, whatever a view's annotation said);
+    - CORS on the OpenAPI document's own response;
+    - every tag an operation uses is declared globally (described in TAGS when known).
+    """
+    used_tags: list[str] = []
     for path, item in result.get("paths", {}).items():
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            used_tags.extend(t for t in operation.get("tags", []) if t not in used_tags)
             for code, response in operation["responses"].items():
                 if str(code)[:1] in {"2", "3"}:
                     headers = response.setdefault("headers", {})
@@ -86,4 +94,11 @@ def add_nl_api_headers(result: dict, generator: Any, request: Any, public: bool)
                         headers.setdefault("access-control-allow-origin", {
                             "description": "Het document is voor iedereen leesbaar: *.",
                             "schema": {"type": "string", "example": "*"}})
+                elif str(code)[:1] in {"4", "5"}:
+                    content = response.get("content", {})
+                    if "application/json" in content and PROBLEM_JSON not in content:
+                        content[PROBLEM_JSON] = content.pop("application/json")
+    declared = result.setdefault("tags", [])
+    names = {tag["name"] for tag in declared}
+    declared.extend({"name": tag} for tag in used_tags if tag not in names)
     return result

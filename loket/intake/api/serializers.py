@@ -265,7 +265,7 @@ class InitiativeListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Initiative
-        ref_name = "InitiativeSummary"
+        ref_name = "InitiativeListItem"
         fields = ["id", "reference", "title", "state", "state_label", "ball_holder",
                   "area", "broker", "requested_budget", "support", "created_at",
                   "state_entered_at"]
