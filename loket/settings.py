@@ -35,8 +35,8 @@ if not SECRET_KEY:
     else:
         # A clear one-line message instead of a traceback: this is an operator's mistake.
         raise SystemExit(
-            "Loket: SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
-            "value (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "Loket: SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long "
+            "random value (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
             "or set LOKET_DEMO=1 to run the demo municipality."
         )
 

@@ -75,5 +75,6 @@ class Actor:
     @property
     def label(self) -> str:
         if self.user is not None:
-            return f"{self.user.get_full_name() or self.user.get_username()} ({ROLE_LABELS[self.role]})"
+            name = self.user.get_full_name() or self.user.get_username()
+            return f"{name} ({ROLE_LABELS[self.role]})"
         return str(ROLE_LABELS[self.role])

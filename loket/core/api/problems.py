@@ -55,7 +55,7 @@ def problem(status_code: int, detail: Any = None, *, invalid_params: list[dict] 
 
 
 def flatten_errors(errors: Any, prefix: str = "") -> list[dict[str, str]]:
-    """DRF/Django error trees -> [{name, reason, code}], nested names dotted (initiators.0.email)."""
+    """DRF/Django error trees -> [{name, reason, code}], nested names dotted (a.0.b)."""
     out: list[dict[str, str]] = []
     if isinstance(errors, dict):
         for key, value in errors.items():
