@@ -1465,6 +1465,73 @@ CARRIERS: dict[str, dict[str, Any]] = {
 }
 
 
+# -- Additions (coupling engineer) ----------------------------------------------------------
+# Drawn from the remits in LABELS.md by *category* of miss on our own validation set
+# (bench/data/validation.jsonl), never from the text of an evaluation item: mobility
+# belongs to traffic, care institutions and chronic illness to welfare, vacant municipal
+# rooms to real estate, planting and placing things on public ground to public space,
+# pollinators to climate adaptation, first aid to safety and health. Merged with max().
+_PLACE = "plaatsen|geplaatst|neerzetten|zetten|ophangen|planten|aanplanten|zaaien|aanleggen"
+_PUBLIC_GROUND = (
+    "park|plantsoen|grasveld|stoep|berm|bermen|plein|trapveld|speelveld|groenstrook|singel"
+    "|openbare ruimte|straat|gemeentegrond"
+)
+_ADDITIONS: dict[str, dict[str, float]] = {
+    "verkeer": {
+        "buurtbus": 2.5, "vervoer": 1.5, "bus": 1.0, "bushalte": 2.0, "busverbinding": 2.5,
+        "kiss and ride": 2.5, "halen en brengen": 1.5, "dubbel parkeren": 2.5,
+        "fietsenrek": 2.0, "fietsenrekken": 2.0, "fietsparkeerplekken": 2.0,
+        "groene licht": 2.0, "verkeerslichten": 2.0, "mobiliteit": 2.0, "deelauto": 2.0,
+        "deelautos": 2.0, "laadpaal": 2.0, "laadpalen": 2.0,
+    },
+    "sociaal-domein": {
+        "verzorgingshuis": 2.0, "verpleeghuis": 2.0, "zorgcentrum": 2.0, "zorginstelling": 2.0,
+        "diabetes": 2.0, "overgewicht": 1.5, "praktijkondersteuner": 2.0, "alleenstaanden": 1.5,
+        "alleenstaande": 1.5, "gepensioneerden": 1.0, "dementie": 2.0, "welzijnswerk": 2.5,
+        "welzijnsorganisatie": 2.5, "buurtcoach": 2.0, "maatschappelijk werk": 2.5,
+    },
+    "vastgoed": {
+        _VACANT + " + gemeentehuis|lokaal|lokalen|gemeentelijk|gemeentelijke|kelder": 2.0,
+        "lokaal van de gemeente": 2.5, "ruimte van de gemeente": 2.0,
+        "opknappen + gemeentehuis|lokaal|kelder|buurthuis|dorpshuis|gebouw|pand": 1.0,
+    },
+    "openbare-ruimte": {
+        _PLACE + " + " + _PUBLIC_GROUND: 1.5,
+        "bloemrijke": 1.0, "bloemrijk": 1.0, "bijenhotel": 1.0, "fruitbomen": 2.0,
+        "bomen planten": 2.0, "boomfeestdag": 2.0, "zwerfafval": 2.0, "afvalbak": 2.0,
+        "beweegtoestellen": 1.5, "fitnesstoestellen": 1.5,
+    },
+    "duurzaamheid": {
+        "bijenhotel": 1.5, "vlinders": 1.2, "bloemrijke": 1.0, "natuurvereniging": 1.0,
+    },
+    "veiligheid": {"aed": 1.5, "reanimatie": 1.5, "reanimatiecursus": 1.5, "ehbo": 1.0},
+    # carriers
+    "klimaatadaptatie": {
+        "bomen planten": 2.5, "fruitbomen": 2.0, "bomen": 1.5, "bijen": 1.5, "bijenhotel": 2.0,
+        "insecten": 1.5, "vlinders": 1.5, "bloemrijke": 1.5, "berm": 1.0, "bermen": 1.0,
+        "wadi": 3.0, "blank": 2.0, "kelders": 1.5,
+    },
+    "veilige-wijk": {"aed": 2.5, "reanimatie": 2.5, "reanimatiecursus": 2.5, "ehbo": 2.0},
+    "gezonde-wijk": {
+        "aed": 1.5, "reanimatie": 1.5, "diabetes": 2.5, "beweegtoestellen": 2.5,
+        "fitnesstoestellen": 2.5, "fruitbomen": 1.5, "praktijkondersteuner": 1.5,
+    },
+    "inclusie": {
+        "afstand tot de arbeidsmarkt": 3.0, "gepensioneerden": 2.0, "kinderwagen": 1.5,
+        "alleenstaanden": 1.0, "vervoer + ouderen|rolstoel|beperking": 1.5,
+    },
+    "armoedebestrijding": {
+        "scheelt geld": 2.0, "geld besparen": 2.0, "kan niet betalen": 3.0,
+        "kunnen niet betalen": 3.0, "kunnen geen": 1.0, "bijles": 1.0,
+    },
+    "sociale-cohesie": {"lotgenoten": 2.0, "buurtbewoners": 1.5},
+}
+for _code, _terms in _ADDITIONS.items():
+    _target = (DEPARTMENTS.get(_code) or CARRIERS[_code]).setdefault("terms", {})
+    for _term, _weight in _terms.items():
+        _target[_term] = max(_target.get(_term, 0.0), _weight)
+
+
 def department_profiles() -> list[dict[str, Any]]:
     """The departments as profile mappings for :class:`loket.text.scoring.Suggester`."""
     return [{"code": code, **data} for code, data in DEPARTMENTS.items()]

@@ -100,6 +100,8 @@ SYNONYMS: dict[str, str] = {
     "oudjes": "ouderen",
     "senioren": "ouderen",
     "65plussers": "ouderen",
+    "gepensioneerden": "ouderen",
+    "bieb": "bibliotheek",
     "opas": "ouderen",
     "omas": "ouderen",
     "bbq": "barbecue",
