@@ -50,7 +50,7 @@ class RuleInputSerializer(serializers.Serializer):
 
     order = serializers.IntegerField(required=False, min_value=0)
     department = serializers.CharField(required=False)
-    name = serializers.CharField(required=False, max_length=120)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=120)
     explanation = serializers.CharField(required=False, allow_blank=True, max_length=240)
     terms = serializers.DictField(child=serializers.JSONField(), required=False)
     min_score = serializers.FloatField(required=False)

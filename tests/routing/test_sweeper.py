@@ -1,0 +1,93 @@
+"""The sweeper: the database is the source of truth; lost tasks are re-enqueued once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from loket.routing import services
+from loket.routing.models import RoutedRequest, RoutingMail, RoutingProposal, RoutingRule
+from loket.workflow.states import State
+
+from .conftest import Town, initiative_in
+
+
+def later() -> Any:
+    return timezone.now() + timedelta(seconds=600)
+
+
+def test_initiative_whose_proposal_never_came_is_proposed(town: Town) -> None:
+    initiative = initiative_in(State.SUBMITTED, title="Zebrapad", description="Een zebrapad.")
+    assert services.sweep(timezone.now())["proposals"] == 0  # too young
+    counts = services.sweep(later())
+    assert counts["proposals"] == 1
+    proposal = RoutingProposal.objects.get(initiative=initiative)
+    assert proposal.computed_at is not None and proposal.retry_at is None
+    assert services.sweep(later())["proposals"] == 0
+
+
+def test_each_marker_value_is_enqueued_once_by_concurrent_sweepers(town: Town) -> None:
+    initiative = initiative_in(State.SUBMITTED, title="Zebrapad", description="Een zebrapad.")
+    now = later()
+    with mock.patch("loket.routing.services.send_now", return_value=True) as send:
+        first = services.sweep(now)
+        second = services.sweep(now)  # the marker moved: nothing to do
+    assert first["proposals"] == 1 and second["proposals"] == 0
+    assert send.call_count == 1
+    assert send.call_args.args[1] == str(initiative.pk)
+    # The task never ran (broker down): after another period it is enqueued again.
+    with mock.patch("loket.routing.services.send_now", return_value=True) as send:
+        services.sweep(now + timedelta(seconds=600))
+    assert send.call_count == 1
+
+
+def test_consultation_without_requests_is_routed(town: Town) -> None:
+    initiative = initiative_in(State.CONSULTATION, title="Zebrapad",
+                               description="Een zebrapad.", state_entered_at=timezone.now())
+    counts = services.sweep(later())
+    assert counts["routings"] == 1
+    assert RoutedRequest.objects.filter(initiative=initiative).count() == 1
+    assert services.sweep(later())["routings"] == 0
+
+
+def test_unsent_mail_is_retried(town: Town) -> None:
+    row = RoutingMail.objects.create(key="k", to=["a@example.org"], subject="S", body="B")
+    RoutingMail.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert services.sweep()["mails"] == 1
+    assert len(mail.outbox) == 1
+    assert services.sweep()["mails"] == 0
+
+
+def test_failed_send_releases_the_claim_for_a_retry(town: Town) -> None:
+    row = RoutingMail.objects.create(key="k", to=["a@example.org"], subject="S", body="B")
+    with mock.patch("loket.routing.services.django_send_mail", side_effect=OSError("smtp")), \
+            pytest.raises(OSError):
+        services.send_routing_mail(row.pk)
+    row.refresh_from_db()
+    assert row.sent_at is None and row.claimed_until is None and row.attempts == 1
+    assert services.send_routing_mail(row.pk) is True
+
+
+def test_demo_rules_route_the_seed_examples(db: None) -> None:
+    from loket.demo.services import load_configuration
+    from loket.routing.rules import Facts
+
+    load_configuration()
+    count = RoutingRule.objects.count()
+    load_configuration()  # idempotent
+    assert RoutingRule.objects.count() == count > 12
+    evaluation = services.evaluate(Facts(
+        title="Bloembakken tegen hardrijders",
+        description="Wij willen in de Kastanjelaan grote bloembakken op de rijbaan zetten en "
+                    "een zelfgemaakt bord 'Hier spelen kinderen' ophangen. Auto's rijden veel "
+                    "te hard door onze straat en er spelen veel kleine kinderen buiten.",
+        requested_budget=350))
+    assert {"verkeer", "subsidies"} <= set(evaluation.department_codes())
+    permit = services.evaluate(Facts(title="Straatfeest", description="Een feest.",
+                                     support=("permission",)))
+    assert "vergunningen" in permit.department_codes()
