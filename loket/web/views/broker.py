@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from loket.core.actors import BROKER_GROUP, Role
+from loket.core.actors import BROKER_GROUP, ROLE_LABELS, Role
 from loket.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from loket.coupling.models import CouplingSuggestion
 from loket.monitoring.models import Flag
@@ -84,6 +84,19 @@ def _load(actor: Any, initiative_id: Any) -> Any:
         raise Http404 from None
 
 
+def _reason_text(reason: Any) -> str:
+    """'Rule name: the words that matched' from routing's stored evidence."""
+    if not isinstance(reason, dict):
+        return str(reason)
+    found = []
+    for item in reason.get("evidence") or []:
+        word = item.get("found") if isinstance(item, dict) else item
+        if word and str(word) not in found:
+            found.append(str(word))
+    rule = str(reason.get("rule") or "")
+    return f"{rule}: {', '.join(found)}" if found else rule
+
+
 def _routing(actor: Any, initiative: Any) -> dict[str, Any] | None:
     from loket.routing.services import routing_of
 
@@ -92,6 +105,8 @@ def _routing(actor: Any, initiative: Any) -> dict[str, Any] | None:
     except DomainError:
         return None
     rows = list(proposal.departments.all())
+    for row in rows:
+        row.reason_texts = [_reason_text(r) for r in row.reasons or []]
     chosen = {r.department_id for r in rows if r.confirmed}
     return {
         "proposal": proposal,
@@ -128,6 +143,7 @@ def _render_initiative(request: HttpRequest, initiative: Any, *, failed: str = "
     for log in history:
         log.label = labels.get(log.transition, _("Ingediend") if log.transition == "submit"
                                else log.transition)
+        log.role_label = ROLE_LABELS.get(log.actor_role, log.actor_role)
     suggestions = (CouplingSuggestion.objects.filter(initiative=initiative)
                    .select_related("carrier").order_by("rank"))
     flags = Flag.objects.filter(initiative=initiative, cleared_at__isnull=True)

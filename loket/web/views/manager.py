@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from loket.intake.models import Area
@@ -52,7 +53,8 @@ def summary(request: HttpRequest) -> HttpResponse:
                            series=[("submitted", "bar", _("ingediend")),
                                    ("realized", "bar bar-alt", _("gerealiseerd"))]),
     }
-    return render(request, "web/summary.html", {"d": data, "charts": charts})
+    return render(request, "web/summary.html", {
+        "d": data, "charts": charts, "generated_at": parse_datetime(str(data["generated_at"]))})
 
 
 @manager_required

@@ -74,10 +74,10 @@ def _initiators_actor(token: str) -> tuple[object, Actor]:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The link is a key: keep the page out of caches and search engines."""
+    """The link is a key: keep the page out of caches and search engines (the referrer
+    stays same-origin, set for the whole site, so the token never leaves it)."""
     response["Cache-Control"] = "no-store, private"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
