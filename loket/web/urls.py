@@ -28,7 +28,7 @@ urlpatterns = [
          broker.initiative_transition, name="initiative_transition"),
     path("makelaar/initiatieven/<uuid:initiative_id>/routering", broker.routing_update,
          name="routing_update"),
-    path("makelaar/initiatieven/<uuid:initiative_id>/koppelkansen/<int:suggestion_id>",
+    path("makelaar/initiatieven/<uuid:initiative_id>/koppelkansen/<slug:carrier_code>",
          broker.coupling_decide, name="coupling_decide"),
     # officials
     path("afdeling", official.inbox, name="inbox"),

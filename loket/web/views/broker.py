@@ -11,11 +11,12 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from loket.core.actors import BROKER_GROUP, ROLE_LABELS, Role
 from loket.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from loket.coupling.models import CouplingSuggestion
+from loket.coupling.selectors import couplings_for
 from loket.monitoring.models import Flag
 from loket.routing.models import Department
 from loket.workflow.models import TransitionLog
@@ -144,8 +145,7 @@ def _render_initiative(request: HttpRequest, initiative: Any, *, failed: str = "
         log.label = labels.get(log.transition, _("Ingediend") if log.transition == "submit"
                                else log.transition)
         log.role_label = ROLE_LABELS.get(log.actor_role, log.actor_role)
-    suggestions = (CouplingSuggestion.objects.filter(initiative=initiative)
-                   .select_related("carrier").order_by("rank"))
+    suggestions = couplings_for(initiative)
     flags = Flag.objects.filter(initiative=initiative, cleared_at__isnull=True)
     return render(request, "web/initiative.html", {
         "i": initiative, "transitions": transitions, "history": history,
@@ -210,19 +210,19 @@ def routing_update(request: HttpRequest, initiative_id: Any) -> HttpResponse:
 
 
 @broker_required
-@require_http_methods(["POST"])
-def coupling_decide(request: HttpRequest, initiative_id: Any, suggestion_id: int) -> HttpResponse:
-    """Accept or reject a coupling suggestion (the coupling service decides what that means)."""
-    from loket.coupling import services as coupling
+@require_POST
+def coupling_decide(request: HttpRequest, initiative_id: Any, carrier_code: str) -> HttpResponse:
+    """Accept or reject a coupling suggestion (a rejection may say why)."""
+    from loket.coupling.services import decide_coupling
 
     actor = request.actor  # type: ignore[attr-defined]
     initiative = _load(actor, initiative_id)
     accept = request.POST.get("decision") == "accept"
     try:
-        if accept:
-            coupling.accept_suggestion(actor, suggestion_id)
-        else:
-            coupling.reject_suggestion(actor, suggestion_id)
+        decide_coupling(actor, initiative.pk, carrier_code,
+                        CouplingSuggestion.Status.ACCEPTED if accept
+                        else CouplingSuggestion.Status.REJECTED,
+                        "" if accept else request.POST.get("reason", ""))
     except DomainError as error:
         messages.error(request, str(error.detail))
     else:
