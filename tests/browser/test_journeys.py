@@ -12,8 +12,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from loket.intake import selectors as intake_selectors
-
 from .conftest import LAPTOP, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,8 +28,6 @@ def log_in(browser: Browser, base: str, username: str) -> Page:
     return page
 
 
-@pytest.mark.skipif(not hasattr(intake_selectors, "tracking_overview"),
-                    reason="needs the intake selectors (tracking_overview, initiative_list)")
 def test_resident_broker_official_manager(demo_live: Any, page: Page, browser: Browser) -> None:
     base = demo_live.url
     page.on("dialog", lambda dialog: dialog.accept())

@@ -9,7 +9,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from loket.core.actors import Actor
 from loket.intake.models import Initiative
+from loket.workflow.services import fire_transition
+from loket.workflow.states import State
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +121,73 @@ def test_intake_form_is_throttled_like_the_api(demo: None, client: Client,
     assert response.status_code == 429
     assert 'value="Nog een idee"' in response.content.decode()
     assert Initiative.objects.count() == 1
+
+
+# -- tracking -----------------------------------------------------------------------------
+
+def test_tracking_shows_state_turn_and_timeline(demo: None, client: Client) -> None:
+    _, tracking_path = submit(client)
+    response = client.get(tracking_path)
+    html = response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "noindex" in response["X-Robots-Tag"]
+    assert 'id="state">ingediend<' in html
+    assert "de initiatiefmakelaar" in html  # who is at turn
+    assert "Initiatief ingediend" in html  # the timeline
+    assert "Anna de Boer" not in html and "anna@example.org" not in html
+
+
+def test_unknown_token_is_404(client: Client, db: None) -> None:
+    assert client.get("/volgen/" + "x" * 43).status_code == 404
+
+
+def test_initiators_fire_their_own_transition_with_a_button(demo: None,
+                                                            client: Client) -> None:
+    from django.contrib.auth.models import User
+
+    _, tracking_path = submit(client)
+    initiative = Initiative.objects.get()
+    broker = Actor.for_user(User.objects.get(username="makelaar"))
+    fire_transition(initiative.pk, "take_on", broker)
+    fire_transition(initiative.pk, "agree_expectations", broker,
+                    expectations_initiators="Wij regelen de planten.",
+                    expectations_municipality="De gemeente levert grond.")
+    html = client.get(tracking_path).content.decode()
+    assert "Wij regelen de planten." in html
+    assert f'action="{tracking_path}/stap/submit_plan"' in html
+    assert "/stap/take_on" not in html  # never a staff step
+    response = client.post(f"{tracking_path}/stap/submit_plan")
+    assert response.status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.state == State.PLAN_SUBMITTED
+    # a step that is not theirs is refused, nothing changes
+    client.post(f"{tracking_path}/stap/send_to_consultation")
+    initiative.refresh_from_db()
+    assert initiative.state == State.PLAN_SUBMITTED
+
+
+def test_a_token_cannot_act_on_another_initiative(demo: None, client: Client) -> None:
+    _, first = submit(client)
+    submit(client, title="Tweede idee", contact_email="piet@example.org")
+    other = Initiative.objects.get(title="Tweede idee")
+    response = client.post(f"{first}/stap/withdraw")
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.state == State.SUBMITTED
+    assert Initiative.objects.get(title="Moestuin achter de school").state == State.WITHDRAWN
+
+
+def test_adding_a_note_keeps_the_text_on_an_error(demo: None, client: Client) -> None:
+    _, tracking_path = submit(client)
+    response = client.post(f"{tracking_path}/aanvulling", {"text": "   "})
+    assert response.status_code == 400
+    assert 'aria-describedby="note-text-hint note-text-error"' in response.content.decode()
+    client.post(f"{tracking_path}/aanvulling", {"text": "Twintig buren tekenden."})
+    assert "Twintig buren tekenden." in client.get(tracking_path).content.decode()
+
+
+def test_markup_typed_by_a_resident_is_shown_as_text(demo: None, client: Client) -> None:
+    _, tracking_path = submit(client, title="<script>alert(1)</script> Buurtfeest")
+    html = client.get(tracking_path).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Buurtfeest" in html

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from loket.core.actors import Actor
 from loket.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
-from loket.intake.selectors import initiative_for_token
+from loket.intake.selectors import initiative_for_token, tracking_overview
 from loket.intake.services import add_note, answer_question, submit_initiative
 from loket.workflow.services import available_transitions, fire_transition
 
@@ -91,8 +91,6 @@ def _render_tracking(request: HttpRequest, token: str, initiative: object, actor
                      *, errors: dict | None = None, failed: str = "",
                      failed_question: int | None = None, typed: dict | None = None,
                      status: int = 200) -> HttpResponse:
-    from loket.intake.selectors import tracking_overview  # lands with the intake API
-
     overview = tracking_overview(initiative, actor)
     return render(request, "web/tracking.html", {
         "token": token, "t": overview,
