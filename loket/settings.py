@@ -141,6 +141,9 @@ AUTH_PASSWORD_VALIDATORS = (
     ]
 )
 
+if TESTING:  # hashing strength is not under test; PBKDF2 would dominate the suite's run time
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

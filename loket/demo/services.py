@@ -89,11 +89,22 @@ def load_accounts() -> list[str]:
     return ["makelaar", "manager", "admin", *Department.objects.values_list("code", flat=True)]
 
 
-@transaction.atomic
 def load_demo() -> list[str]:
-    load_configuration()
-    accounts = load_accounts()
+    """Configuration, accounts and (into an empty database) the sample initiatives.
+
+    The demo's e-mails are kept in memory, not printed: nobody reads them.
+    """
+    from django.test.utils import override_settings
+
+    from .samples import load_samples
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
+            transaction.atomic():
+        load_configuration()
+        accounts = load_accounts()
+        samples = load_samples()
     return [
         "Demogemeente geladen: Gemeente Voorbeeld.",
         f"Accounts (wachtwoord = gebruikersnaam): {', '.join(accounts)}",
+        f"Voorbeeldinitiatieven geladen: {samples}.",
     ]
