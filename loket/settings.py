@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InitiativeStateEnum": "loket.workflow.states.State.choices",
         "SupportKindEnum": "loket.intake.models.SupportKind.choices",
+        "RequestStatusEnum": "loket.routing.models.RoutedRequest.Status",
     },
 }
 

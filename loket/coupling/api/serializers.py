@@ -47,7 +47,7 @@ class PolicyCarrierInputSerializer(serializers.Serializer):
     active_until = serializers.DateField(required=False, allow_null=True)
 
 
-class EvidenceSerializer(serializers.Serializer):
+class CouplingEvidenceSerializer(serializers.Serializer):
     term = serializers.CharField(help_text="Het kernwoord van de opgave.")
     found = serializers.CharField(help_text="Zoals het in het initiatief staat.")
     kind = serializers.CharField(help_text="woord, kop, deel, synoniem, tikfout, geleerd, ...")
@@ -57,7 +57,7 @@ class EvidenceSerializer(serializers.Serializer):
 class CouplingSerializer(serializers.ModelSerializer):
     carrier = serializers.CharField(source="carrier.code")
     carrier_name = serializers.CharField(source="carrier.name")
-    evidence = EvidenceSerializer(many=True)
+    evidence = CouplingEvidenceSerializer(many=True)
     decided_by = serializers.SerializerMethodField()
 
     class Meta:
