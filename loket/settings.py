@@ -223,7 +223,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "loket.core.api.pagination.Pagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "loket.core.api.openapi.LoketAutoSchema",
     "EXCEPTION_HANDLER": "loket.core.api.problems.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "intake": os.environ.get("LOKET_INTAKE_THROTTLE", "20/hour"),

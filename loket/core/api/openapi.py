@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 
 from .problems import PROBLEM_JSON
 
@@ -43,6 +45,7 @@ DESCRIPTIONS = {
     401: "Niet ingelogd.",
     403: "Geen toestemming voor deze actie.",
     404: "Niet gevonden.",
+    406: "Dit antwoordformaat wordt niet ondersteund (Accept).",
     409: "Conflict met de huidige toestand.",
     413: "De aanvraag is groter dan 1 MB.",
     415: "Alleen application/json wordt geaccepteerd.",
@@ -102,3 +105,43 @@ def add_nl_api_headers(result: dict, generator: Any, request: Any, public: bool)
     names = {tag["name"] for tag in declared}
     declared.extend({"name": tag} for tag in used_tags if tag not in names)
     return result
+
+
+class LoketAutoSchema(AutoSchema):
+    """Documents the errors every operation can answer with, so the document is complete.
+
+    Views document their domain errors (`problem_responses`); the generic ones that DRF and
+    our middleware produce for *any* operation are added here, as problem+json: 400 for
+    operations with input, 401/403 behind authentication, 404 (unknown object, page or
+    format), 406 (unsupported Accept), 413/415 for request bodies, 429 when throttled.
+    Found by fuzzing the API against its own document (tests/fuzz).
+    """
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        codes = {404, 406}
+        has_body = self.method in {"POST", "PUT", "PATCH"}
+        has_input = has_body or bool(self._get_parameters()) or bool(
+            getattr(self.view, "filterset_class", None))
+        if has_input or "{" in self.path:
+            codes.add(400)
+        if has_body:
+            codes |= {413, 415}
+        if self.view.get_authenticators() or not all(
+                isinstance(p, AllowAny) for p in self.view.get_permissions()):
+            codes |= {401, 403}
+        if self.view.get_throttles():
+            codes.add(429)
+        for code in sorted(codes):
+            key = str(code)
+            content = self._get_response_for_code(
+                ProblemSerializer, key, media_types=[PROBLEM_JSON], direction=direction)
+            content["description"] = DESCRIPTIONS.get(code, "Fout.")
+            if key not in responses:
+                responses[key] = content
+            else:
+                responses[key].setdefault("content", {}).setdefault(
+                    PROBLEM_JSON, content["content"][PROBLEM_JSON])
+        return responses
