@@ -54,6 +54,8 @@ class DashboardView(APIView):
 
 
 class StalledView(DashboardView):
+    pagination_class = Pagination  # also tells the OpenAPI document the list is paginated
+
     @extend_schema(
         operation_id="dashboard_stalled", tags=["dashboard"],
         summary="Stilgevallen en geblokkeerde initiatieven",
@@ -71,7 +73,7 @@ class StalledView(DashboardView):
         if request.accepted_renderer.format == "csv":
             data = StalledFlagSerializer(flags, many=True, context=context).data
             return self.csv("vastgelopen-initiatieven", *stalled_rows(data))
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(flags, request, view=self)
         data = StalledFlagSerializer(page, many=True, context=context).data
         return paginator.get_paginated_response(data)
