@@ -260,8 +260,9 @@ class RoutedRequestSummarySerializer(serializers.Serializer):
 
 class InitiativeListSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    broker = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    broker = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                          allow_null=True)
 
     class Meta:
         model = Initiative

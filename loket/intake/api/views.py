@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from loket.core.actors import Actor
 from loket.core.api.openapi import problem_responses
+from loket.core.api.pagination import Pagination
 from loket.core.errors import InvalidInput
 from loket.intake import selectors, services
 from loket.intake.mail import tracking_url
@@ -81,6 +82,9 @@ STAFF_FILTERS = [
 class InitiativeCollectionView(APIView):
     """POST: residents submit (public, throttled). GET: staff list (authenticated)."""
 
+    # The GET list is paginated; declared here so the OpenAPI document says so too.
+    pagination_class = Pagination
+
     def get_authenticators(self) -> list[Any]:
         # The public submission needs no identity (and so no CSRF check of a session).
         if self.request is not None and self.request.method == "POST":
@@ -129,8 +133,6 @@ class InitiativeCollectionView(APIView):
         responses={200: InitiativeListSerializer(many=True), **problem_responses(400, 401, 403)},
     )
     def get(self, request: Request) -> Response:
-        from loket.core.api.pagination import Pagination
-
         filters: dict[str, Any] = {name: request.query_params.get(name)
                                    for name in ("state", "area", "department", "broker", "q")}
         stalled = request.query_params.get("stalled")
@@ -139,7 +141,7 @@ class InitiativeCollectionView(APIView):
                 raise InvalidInput({"stalled": [_("Gebruik true of false.")]})
             filters["stalled"] = stalled.lower() in {"true", "1"}
         queryset = selectors.initiative_list(staff_actor(request), filters)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(InitiativeListSerializer(page, many=True).data)
 
