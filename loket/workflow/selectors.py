@@ -16,12 +16,15 @@ STAFF_READERS = {Role.BROKER, Role.MANAGER, Role.OFFICIAL}
 
 
 def initiative_for_staff(initiative_id: Any, actor: Actor) -> Any:
-    """The initiative for a staff member; others learn nothing about whether it exists."""
-    from loket.intake.models import Initiative
+    """The initiative for a staff member; others learn nothing about whether it exists.
+
+    An official sees only initiatives routed to their department (intake's `visible_to`,
+    the one rule for every staff endpoint)."""
+    from loket.intake.selectors import visible_to
 
     if actor.role not in STAFF_READERS:
         raise NotPermitted(_("Alleen medewerkers van de gemeente kunnen dit zien."))
-    initiative = Initiative.objects.select_related("broker").filter(pk=initiative_id).first()
+    initiative = visible_to(actor).select_related("broker").filter(pk=initiative_id).first()
     if initiative is None:
         raise NotFound(_("Dit initiatief bestaat niet."))
     return initiative

@@ -33,8 +33,21 @@ def initiative():
     return item
 
 
+def routed_official(initiative):
+    """An official of a department the initiative was routed to (others do not see it)."""
+    from datetime import date
+
+    from loket.routing.models import RoutedRequest
+
+    official = OfficialFactory()
+    RoutedRequest.objects.create(initiative=initiative, department=official.departments.first(),
+                                 question="Kan dit?", due_date=date(2030, 1, 1))
+    return official
+
+
 def test_staff_read_ranked_couplings(initiative):
-    response = client_for(OfficialFactory()).get(f"/api/v1/initiatives/{initiative.pk}/couplings")
+    response = client_for(routed_official(initiative)).get(
+        f"/api/v1/initiatives/{initiative.pk}/couplings")
     assert response.status_code == 200
     body = response.json()
     assert body[0]["carrier"] == "veilige-wijk" and body[0]["rank"] == 1
@@ -69,7 +82,7 @@ def test_decision_refusals_are_problems(initiative):
     base = f"/api/v1/initiatives/{initiative.pk}/couplings"
     other = client_for(BrokerFactory()).post(f"{base}/veilige-wijk/accept")
     assert other.status_code == 403 and other["Content-Type"] == PROBLEM
-    official = client_for(OfficialFactory()).post(f"{base}/veilige-wijk/accept")
+    official = client_for(routed_official(initiative)).post(f"{base}/veilige-wijk/accept")
     assert official.status_code == 403
     unknown = client_for(initiative.broker).post(f"{base}/niets/accept")
     assert unknown.status_code == 404 and unknown["Content-Type"] == PROBLEM

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -65,8 +66,18 @@ def test_broker_takes_on_and_agrees_expectations_over_http(
     assert "De gemeente levert de grond." in mail.outbox[-1].body
 
 
+def route_to_official(initiative: Any, official: Any) -> None:
+    from datetime import date
+
+    from loket.routing.models import RoutedRequest
+
+    RoutedRequest.objects.create(initiative=initiative, department=official.departments.first(),
+                                 question="Kan dit?", due_date=date(2030, 1, 1))
+
+
 def test_history_for_staff_with_internal_notes(cast: Cast) -> None:
     initiative = initiative_in(State.INTAKE, broker=cast.broker)
+    route_to_official(initiative, cast.official)  # officials see only what was routed to them
     url = f"/api/v1/initiatives/{initiative.pk}"
     post(staff(cast.manager), f"{url}/transitions/mark_not_feasible",
          {"motivation": "Geen plek.", "alternative": "Het buurthuis.",
@@ -86,6 +97,7 @@ def test_history_for_staff_with_internal_notes(cast: Cast) -> None:
 
 def test_refusals_are_problem_json_with_the_right_status(cast: Cast) -> None:
     initiative = initiative_in(State.ELABORATION, broker=cast.broker)
+    route_to_official(initiative, cast.official)
     url = f"/api/v1/initiatives/{initiative.pk}/transitions"
     conflict = post(staff(cast.broker), f"{url}/send_to_consultation")
     assert conflict.status_code == 409 and conflict["Content-Type"] == PROBLEM
