@@ -108,3 +108,4 @@ def load_demo() -> list[str]:
         f"Accounts (wachtwoord = gebruikersnaam): {', '.join(accounts)}",
         f"Voorbeeldinitiatieven geladen: {samples}.",
     ]
+

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -43,8 +43,6 @@ BATCH = 5000
 # Answers are only followed up while the initiative is still being shaped; in any later
 # state somebody has acted on them already.
 FOLLOW_UP_STATES = (State.CONSULTATION, State.ELABORATION)
-# Field routing adds to mark that the conversation a department asked for has been planned.
-MEETING_FIELDS = ("meeting_planned_at", "meeting_at", "meeting_planned_on", "meeting_planned")
 
 
 @dataclass
@@ -129,46 +127,49 @@ def _overdue_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Wan
                           department_id, ("overdue", due_date))
 
 
-def _meeting_filter() -> dict[str, Any]:
-    """`conversation_needed` answers without a planned meeting (if routing records one)."""
-    names = {f.name: f for f in Answer._meta.get_fields()}
-    for name in MEETING_FIELDS:
-        field = names.get(name)
-        if field is None:
-            continue
-        if isinstance(field, models.BooleanField):
-            return {name: False}
-        return {f"{name}__isnull": True}
-    return {}
+def answers_without_follow_up(rule: BlockRule, today: date) -> models.QuerySet:
+    """Declined or conversation_needed answers past the rule's term with nothing after.
 
-
-def _answer_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Wanted]]:
+    For a conversation the term runs from the planned meeting (routing records it with the
+    answer), or from the answer when no meeting is planned: after the conversation the
+    department owes a new answer that supersedes this one.
+    """
     cutoff = _start_of(_add_working_days(today, -rule.working_days) + timedelta(days=1))
     answers = Answer.objects.filter(
-        superseded_by__isnull=True, created_at__lt=cutoff,
+        superseded_by__isnull=True,
         request__status=RoutedRequest.Status.ANSWERED,
         request__initiative__state__in=FOLLOW_UP_STATES,
     )
     if rule.kind == BlockRule.Kind.DECLINED_NO_FOLLOW_UP:
-        prefix = "declined"
         # Follow-up: anybody but the system moved the initiative after the answer
         # (the initiators resubmitted their plan, the broker marked it, ...).
         acted = TransitionLog.objects.filter(
             initiative_id=OuterRef("request__initiative_id"), at__gt=OuterRef("created_at"),
         ).exclude(actor_role="system")
-        answers = answers.filter(decision=Answer.Decision.DECLINED).exclude(Exists(acted))
-    else:
-        prefix = "conversation"
-        answers = answers.filter(decision=Answer.Decision.CONVERSATION_NEEDED,
-                                 **_meeting_filter())
-    rows = answers.values_list("id", "request__initiative_id", "request__department_id",
-                               "created_at")
-    for answer_id, initiative_id, department_id, answered_at in rows:
-        key = (initiative_id, Flag.Kind.BLOCKED, f"{prefix}:{answer_id}")
-        yield key, Wanted(Flag.Kind.BLOCKED, Flag.BallHolder.BROKER, answered_at,
-                          _crossed(_local_date(answered_at), rule.working_days,
-                                   rule.escalation_working_days),
-                          department_id, (prefix, _local_date(answered_at), rule.working_days))
+        return answers.filter(decision=Answer.Decision.DECLINED,
+                              created_at__lt=cutoff).exclude(Exists(acted))
+    return answers.filter(decision=Answer.Decision.CONVERSATION_NEEDED).filter(
+        Q(meeting_planned_at__isnull=True, created_at__lt=cutoff)
+        | Q(meeting_planned_at__lt=cutoff))
+
+
+def _answer_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Wanted]]:
+    declined = rule.kind == BlockRule.Kind.DECLINED_NO_FOLLOW_UP
+    rows = answers_without_follow_up(rule, today).values_list(
+        "id", "request__initiative_id", "request__department_id", "created_at",
+        "meeting_planned_at")
+    for answer_id, initiative_id, department_id, answered_at, met in rows:
+        start = met or answered_at
+        if declined:
+            key, ball, args = f"declined:{answer_id}", Flag.BallHolder.BROKER, "declined"
+        elif met is not None:  # the conversation was held: the department owes an answer
+            key, ball, args = f"conversation:{answer_id}", Flag.BallHolder.DEPARTMENT, "met"
+        else:
+            key, ball, args = f"conversation:{answer_id}", Flag.BallHolder.BROKER, "conversation"
+        yield (initiative_id, Flag.Kind.BLOCKED, key), Wanted(
+            Flag.Kind.BLOCKED, ball, start,
+            _crossed(_local_date(start), rule.working_days, rule.escalation_working_days),
+            department_id, (args, _local_date(start), rule.working_days))
 
 
 def _no_broker_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Wanted]]:
@@ -224,6 +225,10 @@ def _reason(args: tuple, departments: dict[int, str], department_id: int | None)
         return _("%(department)s antwoordde op %(date)s 'niet akkoord'; na %(days)s "
                  "werkdagen is er nog geen vervolg. Bespreek de motivering en het "
                  "alternatief met de initiatiefnemers.") % {
+            "department": department, "date": date_format(args[1]), "days": args[2]}
+    if kind == "met":
+        return _("Het gesprek met %(department)s stond gepland op %(date)s; %(days)s "
+                 "werkdagen later heeft de afdeling nog geen nieuw antwoord gegeven.") % {
             "department": department, "date": date_format(args[1]), "days": args[2]}
     if kind == "conversation":
         return _("%(department)s vroeg op %(date)s om een gesprek; na %(days)s werkdagen "
@@ -338,7 +343,9 @@ def notify_pending(now: datetime | None = None) -> tuple[int, int]:
                 for address in managers:
                     digests[address]["escalation"].append(flag)
 
-        messages = [_digest(address, sections) for address, sections in sorted(digests.items())]
+        lines = {flag.pk: _flag_line(flag) for flag in pending}  # once, not per recipient
+        messages = [_digest(address, sections, lines)
+                    for address, sections in sorted(digests.items())]
         Flag.objects.filter(pk__in=[f.pk for f in pending]).update(
             notified_level=F("escalation_level"))
         if messages:
@@ -356,23 +363,24 @@ def _flag_line(flag: Flag) -> str:
             f"{date_format(timezone.localtime(flag.since).date())}")
 
 
-def _digest(address: str, sections: dict[str, list[Flag]]) -> mail.EmailMessage:
+def _digest(address: str, sections: dict[str, list[Flag]],
+            lines: dict[int, str]) -> mail.EmailMessage:
     count = sum(len(flags) for flags in sections.values())
     parts = [_("Goedendag,"), ""]
     if sections.get("attention"):
         parts += [_("Deze initiatieven liggen stil of zitten vast en vragen uw aandacht:"), ""]
-        parts += [_flag_line(f) for f in sections["attention"]] + [""]
+        parts += [lines[f.pk] for f in sections["attention"]] + [""]
     if sections.get("check_in"):
         parts += [
             _("Bij deze initiatieven zijn de initiatiefnemers aan zet. Dat is geen "
               "vertraging bij de gemeente en niemand hoeft zich aangesproken te voelen. "
               "Wilt u even contact opnemen om te horen hoe het gaat en of ze iets nodig "
               "hebben?"), ""]
-        parts += [_flag_line(f) for f in sections["check_in"]] + [""]
+        parts += [lines[f.pk] for f in sections["check_in"]] + [""]
     if sections.get("escalation"):
         parts += [_("Deze signaleringen staan langer open dan de tweede termijn en worden "
                     "daarom aan u als manager voorgelegd:"), ""]
-        parts += [_flag_line(f) for f in sections["escalation"]] + [""]
+        parts += [lines[f.pk] for f in sections["escalation"]] + [""]
     parts += [_("Het overzicht staat op %(url)s.") % {
         "url": f"{settings.BASE_URL}/api/v1/dashboard/stalled"}, "",
         _("Met vriendelijke groet,"), f"Loket - {settings.LOKET_MUNICIPALITY_NAME}"]

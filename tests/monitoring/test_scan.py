@@ -193,19 +193,21 @@ def test_conversation_needed_without_a_meeting(department: object, broker: objec
     assert open_flags(kind=Flag.Kind.BLOCKED) == []
 
 
-def test_conversation_with_a_planned_meeting_is_no_block(department: object) -> None:
-    field = services._meeting_filter()
-    if not field:
-        pytest.skip("routing does not record planned meetings yet")
-    initiative = make_initiative(state=State.CONSULTATION, entered=at(MONDAY))
+def test_conversation_held_without_a_new_answer_blocks_at_the_department(
+        department: object, broker: object) -> None:
+    initiative = make_initiative(state=State.CONSULTATION, entered=at(MONDAY), broker=broker)
     request = make_request(initiative, department, add_working_days(MONDAY, 10))
     conversation = answer(request, Answer.Decision.CONVERSATION_NEEDED, at(MONDAY))
-    [(name, _)] = field.items()
-    name = name.removesuffix("__isnull")
-    value = True if isinstance(Answer._meta.get_field(name).default, bool) else timezone.now()
-    Answer.objects.filter(pk=conversation.pk).update(**{name: value})
-    scan(add_working_days(MONDAY, 10))
-    assert open_flags(kind=Flag.Kind.BLOCKED, cause=f"conversation:{conversation.pk}") == []
+    meeting = add_working_days(MONDAY, 3)
+    Answer.objects.filter(pk=conversation.pk).update(meeting_planned_at=at(meeting, 14))
+    scan(add_working_days(MONDAY, 6))  # 6 days after the answer, 3 after the meeting
+    assert open_flags(kind=Flag.Kind.BLOCKED) == []
+    scan(add_working_days(meeting, 5))
+    [flag] = open_flags(kind=Flag.Kind.BLOCKED)
+    assert flag.ball_holder == Flag.BallHolder.DEPARTMENT
+    assert flag.department_id == department.pk
+    assert "nieuw antwoord" in flag.reason
+    assert flag.since == at(meeting, 14)
 
 
 def test_no_broker_after_n_days(broker: object) -> None:
