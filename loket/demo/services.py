@@ -108,4 +108,3 @@ def load_demo() -> list[str]:
         f"Accounts (wachtwoord = gebruikersnaam): {', '.join(accounts)}",
         f"Voorbeeldinitiatieven geladen: {samples}.",
     ]
-

@@ -106,6 +106,12 @@ class Flag(models.Model):
     ball_holder = models.CharField(_("aan zet"), max_length=12, choices=BallHolder.choices)
     department = models.ForeignKey("routing.Department", verbose_name=_("afdeling"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="flags")
+    # Copied from the initiative (kept in sync by the scan) so the dashboard filters on the
+    # flag table alone instead of joining every open flag to the initiatives.
+    area = models.ForeignKey("intake.Area", verbose_name=_("gebied"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    broker = models.ForeignKey("auth.User", verbose_name=_("initiatiefmakelaar"), null=True,
+                               blank=True, on_delete=models.SET_NULL, related_name="+")
     since = models.DateTimeField(_("sinds"))
     escalate_at = models.DateTimeField(_("escaleert op"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalatieniveau"), default=1)

@@ -80,20 +80,26 @@ def _days(seconds: float | None) -> float | None:
 
 # -- the stalled list -------------------------------------------------------------------------
 
+ROW_RELATED = ("initiative", "initiative__area", "initiative__broker", "department")
+
+
 def open_flags(*, department: str = "", area: str = "", broker: str = "", ball_holder: str = "",
-               kind: str = "", min_days: int | None = None,
-               now: datetime | None = None) -> QuerySet[Flag]:
-    """Open flags, longest first, with everything a row shows joined in (no N+1)."""
-    flags = (Flag.objects.filter(cleared_at__isnull=True)
-             .select_related("initiative", "initiative__area", "initiative__broker",
-                             "department")
-             .order_by("since", "id"))
+               kind: str = "", min_days: int | None = None, now: datetime | None = None,
+               related: bool = True) -> QuerySet[Flag]:
+    """Open flags, longest first, with everything a row shows joined in (no N+1).
+
+    Every filter is on the flag table itself (area and broker are copied onto the flag),
+    so counting and paging never join all open flags to the initiatives.
+    """
+    flags = Flag.objects.filter(cleared_at__isnull=True).order_by("since", "id")
+    if related:
+        flags = flags.select_related(*ROW_RELATED)
     if department:
         flags = flags.filter(department__code=department)
     if area:
-        flags = flags.filter(initiative__area__code=area)
+        flags = flags.filter(area__code=area)
     if broker:
-        flags = flags.filter(initiative__broker__username=broker)
+        flags = flags.filter(broker__username=broker)
     if ball_holder:
         flags = flags.filter(ball_holder=ball_holder)
     if kind:
@@ -101,6 +107,12 @@ def open_flags(*, department: str = "", area: str = "", broker: str = "", ball_h
     if min_days:
         flags = flags.filter(since__lte=(now or timezone.now()) - timedelta(days=min_days))
     return flags
+
+
+def flags_by_ids(ids: list[int]) -> list[Flag]:
+    """One page of flags with its rows joined in, in the page's order."""
+    rows = Flag.objects.filter(pk__in=ids).select_related(*ROW_RELATED).in_bulk()
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 # -- the summary ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 Key = tuple[Any, str, str]  # (initiative_id, kind, cause)
 BATCH = 5000
+DIGEST_LINES = 50  # flags listed per section of a digest e-mail
 # Answers are only followed up while the initiative is still being shaped; in any later
 # state somebody has acted on them already.
 FOLLOW_UP_STATES = (State.CONSULTATION, State.ELABORATION)
@@ -82,15 +83,29 @@ def _local_date(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def _crossed(day: date, *terms: int, after: bool = False) -> datetime:
-    """The moment a term of `sum(terms)` working days counted from `day` runs out
+@lru_cache(maxsize=65536)
+def _crossed(day: date, days: int, after: bool = False) -> datetime:
+    """The moment a term of `days` working days counted from `day` runs out
     (`after`: the day after that, for due dates, which still count as on time)."""
-    return _start_of(_add_working_days(day, sum(terms)) + timedelta(days=int(after)))
+    return _start_of(_add_working_days(day, days) + timedelta(days=int(after)))
 
 
 # -- rules -> flags that should be open ----------------------------------------------------
 
-def _stall_candidates(today: date) -> Iterator[tuple[Key, Wanted]]:
+# Candidates yield (key, (builder, args)): the Wanted spec is built only for new flags, so
+# the steady state costs one tuple per candidate.
+Lazy = tuple[Callable[..., Wanted], tuple, int | None, int | None]  # + area_id, broker_id
+
+
+def _stalled_spec(entered: datetime, state: str, ball: str, days: int,
+                  escalation: int) -> Wanted:
+    escalate_at = (None if ball == Flag.BallHolder.INITIATORS else
+                   _crossed(_local_date(entered), days + escalation))
+    return Wanted(Flag.Kind.STALLED, ball, entered, escalate_at, None,
+                  ("stalled", state, days))
+
+
+def _stall_candidates(today: date) -> Iterator[tuple[Key, Lazy]]:
     for rule in StallRule.objects.filter(active=True):
         cutoff = _start_of(_add_working_days(today, -rule.working_days) + timedelta(days=1))
         holder = BALL_HOLDER.get(rule.state, BallHolder.BROKER)
@@ -98,33 +113,34 @@ def _stall_candidates(today: date) -> Iterator[tuple[Key, Wanted]]:
                 else Flag.BallHolder.BROKER)
         rows = (Initiative.objects
                 .filter(state=rule.state, state_entered_at__lt=cutoff)
-                .values_list("id", "state_entered_at"))
-        for initiative_id, entered in rows:
-            entered_day = _local_date(entered)
-            escalate_at = (None if ball == Flag.BallHolder.INITIATORS else
-                           _crossed(entered_day, rule.working_days,
-                                    rule.escalation_working_days))
-            key = (initiative_id, Flag.Kind.STALLED,
-                   f"state:{rule.state}:{int(entered.timestamp())}")
-            yield key, Wanted(Flag.Kind.STALLED, ball, entered, escalate_at, None,
-                              ("stalled", rule.state, rule.working_days))
+                .values_list("id", "state_entered_at", "area_id", "broker_id"))
+        prefix = f"state:{rule.state}:"
+        args = (rule.state, ball, rule.working_days, rule.escalation_working_days)
+        for initiative_id, entered, area_id, broker_id in rows:
+            key = (initiative_id, Flag.Kind.STALLED, prefix + str(int(entered.timestamp())))
+            yield key, (_stalled_spec, (entered, *args), area_id, broker_id)
 
 
-def _overdue_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Wanted]]:
+def _overdue_spec(due_date: date, department_id: int, days: int, escalation: int) -> Wanted:
+    return Wanted(Flag.Kind.OVERDUE, Flag.BallHolder.DEPARTMENT,
+                  _start_of(due_date + timedelta(days=1)),
+                  _crossed(due_date, days + escalation, after=True),
+                  department_id, ("overdue", due_date))
+
+
+def _overdue_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Lazy]]:
     # Only while in consultation: when paused the clock is stopped (routing moves
     # the due dates on resume), so an open request of a paused initiative is not overdue.
     cutoff = _add_working_days(today, -rule.working_days)
     rows = (RoutedRequest.objects
             .filter(status=RoutedRequest.Status.OPEN, due_date__lt=cutoff,
                     initiative__state=State.CONSULTATION)
-            .values_list("id", "initiative_id", "department_id", "due_date"))
-    for request_id, initiative_id, department_id, due_date in rows:
+            .values_list("id", "initiative_id", "department_id", "due_date",
+                         "initiative__area_id", "initiative__broker_id"))
+    for request_id, initiative_id, department_id, due_date, area_id, broker_id in rows:
         key = (initiative_id, Flag.Kind.OVERDUE, f"request:{request_id}:{due_date.isoformat()}")
-        yield key, Wanted(Flag.Kind.OVERDUE, Flag.BallHolder.DEPARTMENT,
-                          _start_of(due_date + timedelta(days=1)),
-                          _crossed(due_date, rule.working_days, rule.escalation_working_days,
-                                   after=True),
-                          department_id, ("overdue", due_date))
+        yield key, (_overdue_spec, (due_date, department_id, rule.working_days,
+                                    rule.escalation_working_days), area_id, broker_id)
 
 
 def answers_without_follow_up(rule: BlockRule, today: date) -> models.QuerySet:
@@ -153,42 +169,53 @@ def answers_without_follow_up(rule: BlockRule, today: date) -> models.QuerySet:
         | Q(meeting_planned_at__lt=cutoff))
 
 
-def _answer_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Wanted]]:
+def _answer_spec(kind: str, ball: str, start: datetime, department_id: int, days: int,
+                 escalation: int) -> Wanted:
+    return Wanted(Flag.Kind.BLOCKED, ball, start,
+                  _crossed(_local_date(start), days + escalation), department_id,
+                  (kind, _local_date(start), days))
+
+
+def _answer_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Lazy]]:
     declined = rule.kind == BlockRule.Kind.DECLINED_NO_FOLLOW_UP
     rows = answers_without_follow_up(rule, today).values_list(
         "id", "request__initiative_id", "request__department_id", "created_at",
-        "meeting_planned_at")
-    for answer_id, initiative_id, department_id, answered_at, met in rows:
-        start = met or answered_at
+        "meeting_planned_at", "request__initiative__area_id", "request__initiative__broker_id")
+    terms = (rule.working_days, rule.escalation_working_days)
+    for answer_id, initiative_id, department_id, answered_at, met, area_id, broker_id in rows:
         if declined:
-            key, ball, args = f"declined:{answer_id}", Flag.BallHolder.BROKER, "declined"
+            cause, ball, kind = f"declined:{answer_id}", Flag.BallHolder.BROKER, "declined"
         elif met is not None:  # the conversation was held: the department owes an answer
-            key, ball, args = f"conversation:{answer_id}", Flag.BallHolder.DEPARTMENT, "met"
+            cause, ball, kind = f"conversation:{answer_id}", Flag.BallHolder.DEPARTMENT, "met"
         else:
-            key, ball, args = f"conversation:{answer_id}", Flag.BallHolder.BROKER, "conversation"
-        yield (initiative_id, Flag.Kind.BLOCKED, key), Wanted(
-            Flag.Kind.BLOCKED, ball, start,
-            _crossed(_local_date(start), rule.working_days, rule.escalation_working_days),
-            department_id, (args, _local_date(start), rule.working_days))
+            cause, ball, kind = (f"conversation:{answer_id}", Flag.BallHolder.BROKER,
+                                 "conversation")
+        yield (initiative_id, Flag.Kind.BLOCKED, cause), (
+            _answer_spec, (kind, ball, met or answered_at, department_id, *terms),
+            area_id, broker_id)
 
 
-def _no_broker_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Wanted]]:
+def _no_broker_spec(created_at: datetime, days: int, escalation: int) -> Wanted:
+    return Wanted(Flag.Kind.BLOCKED, Flag.BallHolder.BROKER, created_at,
+                  _crossed(_local_date(created_at), days + escalation), None,
+                  ("no_broker", days))
+
+
+def _no_broker_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Lazy]]:
     cutoff = _start_of(_add_working_days(today, -rule.working_days) + timedelta(days=1))
     rows = (Initiative.objects
             .filter(broker__isnull=True, state__in=[*ACTIVE_STATES, State.PAUSED],
                     created_at__lt=cutoff)
-            .values_list("id", "created_at"))
-    for initiative_id, created_at in rows:
-        key = (initiative_id, Flag.Kind.BLOCKED, "no_broker")
-        yield key, Wanted(Flag.Kind.BLOCKED, Flag.BallHolder.BROKER, created_at,
-                          _crossed(_local_date(created_at), rule.working_days,
-                                   rule.escalation_working_days),
-                          None, ("no_broker", rule.working_days))
+            .values_list("id", "created_at", "area_id"))
+    for initiative_id, created_at, area_id in rows:
+        yield (initiative_id, Flag.Kind.BLOCKED, "no_broker"), (
+            _no_broker_spec, (created_at, rule.working_days, rule.escalation_working_days),
+            area_id, None)
 
 
-def wanted_flags(now: datetime) -> dict[Key, Wanted]:
+def wanted_flags(now: datetime) -> dict[Key, Lazy]:
     today = _local_date(now)
-    wanted: dict[Key, Wanted] = dict(_stall_candidates(today))
+    wanted: dict[Key, Lazy] = dict(_stall_candidates(today))
     for rule in BlockRule.objects.filter(active=True):
         if rule.kind == BlockRule.Kind.REQUEST_OVERDUE:
             wanted.update(_overdue_candidates(rule, today))
@@ -256,11 +283,20 @@ def scan_flags(now: datetime | None = None, *, notify: bool = True) -> ScanResul
     with transaction.atomic(), override(settings.LANGUAGE_CODE):
         wanted = wanted_flags(now)
         open_flags = {
-            (initiative_id, kind, cause): pk
-            for pk, initiative_id, kind, cause in Flag.objects.filter(cleared_at__isnull=True)
-            .values_list("pk", "initiative_id", "kind", "cause")
+            (initiative_id, kind, cause): (pk, area_id, broker_id)
+            for pk, initiative_id, kind, cause, area_id, broker_id
+            in Flag.objects.filter(cleared_at__isnull=True)
+            .values_list("pk", "initiative_id", "kind", "cause", "area_id", "broker_id")
         }
-        gone = [pk for key, pk in open_flags.items() if key not in wanted]
+        gone = [pk for key, (pk, _, _) in open_flags.items() if key not in wanted]
+        # An open flag follows its initiative's area and broker (a reassigned broker).
+        moved: dict[tuple, list[int]] = defaultdict(list)
+        for key, (pk, area_id, broker_id) in open_flags.items():
+            current = wanted.get(key)
+            if current is not None and (current[2], current[3]) != (area_id, broker_id):
+                moved[(current[2], current[3])].append(pk)
+        for (area_id, broker_id), pks in moved.items():
+            Flag.objects.filter(pk__in=pks).update(area_id=area_id, broker_id=broker_id)
         for chunk in _chunks(gone):
             result.cleared += Flag.objects.filter(pk__in=chunk, cleared_at__isnull=True).update(
                 cleared_at=now)
@@ -269,12 +305,14 @@ def scan_flags(now: datetime | None = None, *, notify: bool = True) -> ScanResul
             departments = dict(Department.objects.values_list("id", "name"))
             new_flags = []
             for key in new_keys:
-                spec = wanted[key]
+                build, args, area_id, broker_id = wanted[key]
+                spec = build(*args)
                 level = 2 if spec.escalate_at is not None and spec.escalate_at <= now else 1
                 new_flags.append(Flag(
                     initiative_id=key[0], kind=key[1], cause=key[2],
                     reason=_reason(spec.reason_args, departments, spec.department_id),
                     ball_holder=spec.ball_holder, department_id=spec.department_id,
+                    area_id=area_id, broker_id=broker_id,
                     since=spec.since, escalate_at=spec.escalate_at, escalation_level=level,
                     created_at=now))
             # ignore_conflicts: a concurrent scan that raised the same flag first wins.
@@ -312,6 +350,10 @@ def notify_pending(now: datetime | None = None) -> tuple[int, int]:
             Flag.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(cleared_at__isnull=True, notified_level__lt=F("escalation_level"))
             .select_related("initiative", "initiative__broker", "department")
+            .only("id", "kind", "reason", "ball_holder", "since", "escalation_level",
+                  "notified_level", "department_id", "department__name",
+                  "initiative__reference", "initiative__title", "initiative__broker__email",
+                  "initiative__broker__is_active")
             .order_by("since", "id")
         )
         if not pending:
@@ -343,11 +385,11 @@ def notify_pending(now: datetime | None = None) -> tuple[int, int]:
                 for address in managers:
                     digests[address]["escalation"].append(flag)
 
-        lines = {flag.pk: _flag_line(flag) for flag in pending}  # once, not per recipient
+        lines: dict[int, str] = {}  # each flag's line rendered once, not per recipient
         messages = [_digest(address, sections, lines)
                     for address, sections in sorted(digests.items())]
-        Flag.objects.filter(pk__in=[f.pk for f in pending]).update(
-            notified_level=F("escalation_level"))
+        for chunk in _chunks([f.pk for f in pending]):
+            Flag.objects.filter(pk__in=chunk).update(notified_level=F("escalation_level"))
         if messages:
             with mail.get_connection() as connection:
                 connection.send_messages(messages)
@@ -363,24 +405,38 @@ def _flag_line(flag: Flag) -> str:
             f"{date_format(timezone.localtime(flag.since).date())}")
 
 
+def _listed(flags: list[Flag], lines: dict[int, str]) -> list[str]:
+    """The first DIGEST_LINES flags of a section (longest stalled first), then a pointer to
+    the dashboard: nobody reads a mail of a thousand lines."""
+    shown = []
+    for flag in flags[:DIGEST_LINES]:
+        if flag.pk not in lines:
+            lines[flag.pk] = _flag_line(flag)
+        shown.append(lines[flag.pk])
+    if len(flags) > DIGEST_LINES:
+        shown.append(_("… en nog %(count)s andere; zie het overzicht.") % {
+            "count": len(flags) - DIGEST_LINES})
+    return [*shown, ""]
+
+
 def _digest(address: str, sections: dict[str, list[Flag]],
             lines: dict[int, str]) -> mail.EmailMessage:
     count = sum(len(flags) for flags in sections.values())
     parts = [_("Goedendag,"), ""]
     if sections.get("attention"):
         parts += [_("Deze initiatieven liggen stil of zitten vast en vragen uw aandacht:"), ""]
-        parts += [lines[f.pk] for f in sections["attention"]] + [""]
+        parts += _listed(sections["attention"], lines)
     if sections.get("check_in"):
         parts += [
             _("Bij deze initiatieven zijn de initiatiefnemers aan zet. Dat is geen "
               "vertraging bij de gemeente en niemand hoeft zich aangesproken te voelen. "
               "Wilt u even contact opnemen om te horen hoe het gaat en of ze iets nodig "
               "hebben?"), ""]
-        parts += [lines[f.pk] for f in sections["check_in"]] + [""]
+        parts += _listed(sections["check_in"], lines)
     if sections.get("escalation"):
         parts += [_("Deze signaleringen staan langer open dan de tweede termijn en worden "
                     "daarom aan u als manager voorgelegd:"), ""]
-        parts += [lines[f.pk] for f in sections["escalation"]] + [""]
+        parts += _listed(sections["escalation"], lines)
     parts += [_("Het overzicht staat op %(url)s.") % {
         "url": f"{settings.BASE_URL}/api/v1/dashboard/stalled"}, "",
         _("Met vriendelijke groet,"), f"Loket - {settings.LOKET_MUNICIPALITY_NAME}"]

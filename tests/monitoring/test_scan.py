@@ -362,3 +362,30 @@ def test_command_and_task_run_the_scan(broker: object, capsys) -> None:
         assert mail.outbox == []
         result = scan_flags.delay().get()
     assert result["raised"] == 0 and result["notified"] == 1
+
+
+def test_open_flags_follow_their_initiatives_area_and_broker(broker: object, area: object) -> None:
+    from .conftest import make_user
+
+    initiative = make_initiative(state=State.INTAKE, entered=at(MONDAY), broker=broker,
+                                 area=area)
+    day = add_working_days(MONDAY, 10)
+    scan(day)
+    [flag] = open_flags()
+    assert (flag.area_id, flag.broker_id) == (area.pk, broker.pk)
+    other = make_user("makelaar2")
+    Initiative.objects.filter(pk=initiative.pk).update(broker=other, area=None)
+    scan(day, hour=13)
+    flag.refresh_from_db()
+    assert (flag.area_id, flag.broker_id, flag.cleared_at) == (None, other.pk, None)
+
+
+def test_digest_lists_a_bounded_number_of_flags(broker: object, monkeypatch) -> None:
+    monkeypatch.setattr(services, "DIGEST_LINES", 2)
+    for _ in range(3):
+        make_initiative(state=State.INTAKE, entered=at(MONDAY), broker=broker)
+    scan(add_working_days(MONDAY, 10))
+    [message] = mail.outbox
+    assert message.subject == "Loket: 3 initiatieven vragen aandacht"
+    assert message.body.count("INI-T-") == 2
+    assert "en nog 1 andere" in message.body

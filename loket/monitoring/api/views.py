@@ -68,14 +68,17 @@ class StalledView(DashboardView):
         query = StalledQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         now = timezone.now()
-        flags = selectors.open_flags(now=now, **query.validated_data)
         context = {"now": now, "request": request}
         if request.accepted_renderer.format == "csv":
+            flags = selectors.open_flags(now=now, **query.validated_data)
             data = StalledFlagSerializer(flags, many=True, context=context).data
             return self.csv("vastgelopen-initiatieven", *stalled_rows(data))
+        # Page over the flag table alone (ids), then join in only that page's rows.
+        ids = selectors.open_flags(now=now, related=False, **query.validated_data)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(flags, request, view=self)
-        data = StalledFlagSerializer(page, many=True, context=context).data
+        page = paginator.paginate_queryset(ids.values_list("pk", flat=True), request, view=self)
+        data = StalledFlagSerializer(selectors.flags_by_ids(list(page)), many=True,
+                                     context=context).data
         return paginator.get_paginated_response(data)
 
 
