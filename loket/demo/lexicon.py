@@ -1526,6 +1526,47 @@ _ADDITIONS: dict[str, dict[str, float]] = {
     },
     "sociale-cohesie": {"lotgenoten": 2.0, "buurtbewoners": 1.5},
 }
+# Second round, again by remit category (see docs/coupling.md): target groups of welfare
+# when the initiative is *for* them, not when they are mentioned in passing; things placed
+# on public ground; a few sports and idioms the vocabulary lacked.
+_TARGET_ELDERLY = "ouderen|senioren|oudere"
+_ELDERLY_NEEDS = (
+    "praatje|ontmoeten|gezelschap|alleen|eenzaam|eenzaamheid|vervoer|boodschappen|fit"
+    "|valpreventie|ophalen|thuis|kleiner|zorgen|verzorgingshuis"
+)
+_STRUCTURE = (
+    "skatebaan|baan|kooi|pannakooi|voetbalkooi|crossbaan|pumptrack|boulesbaan"
+    "|toestellen|toestel|hut|kas|paviljoen|bushokje|bushokjes|abri|laadpaal|laadpalen|bordjes"
+    "|borden|wadi|bakken|moestuinbakken|afvalbakken|hekken|omheining"
+)
+_GROUND = (
+    "park|plantsoen|grasveld|grasveldje|veld|veldje|speelveld|plein|dorpsplein|kerkplein"
+    "|berm|stoep|groenstrook|openbare ruimte|gemeentegrond|trapveld|schoolplein|ingang"
+    "|ingangen|centrum"
+)
+# New sport or play structures on open ground must fit the zoning plan.
+_NEW_STRUCTURE = "skatebaan|skatepark|crossbaan|pumptrack|boulesbaan|paviljoen|jongerenhonk"
+_ADDITIONS_2: dict[str, dict[str, float]] = {
+    "sociaal-domein": {
+        "voor ouderen": 1.0, "voor senioren": 1.0,
+        _TARGET_ELDERLY + " + " + _ELDERLY_NEEDS: 1.0,
+        "alleen zitten": 2.0, "alleen zijn": 1.5, "alleen thuis": 1.5,
+        "achter de geraniums": 2.0, "slecht ter been": 1.5, "kleine beurs": 2.5,
+        "gezinnen + weinig|arm|arme|armoede|minima": 1.0,
+    },
+    "openbare-ruimte": {
+        _STRUCTURE + " + " + _GROUND: 1.5,
+        "bushokje": 1.5, "bushokjes": 1.5, "abri": 1.5, "straatmeubilair": 2.0,
+    },
+    "omgevingsplan": {
+        _NEW_STRUCTURE + " + park|veld|veldje|grasveld|grasveldje|terrein|weiland|plantsoen": 1.0,
+    },
+    "sport-cultuur": {"boulesbaan": 2.0, "jeu de boulesbaan": 2.0, "gymnastiek": 1.5},
+}
+for _code, _terms in _ADDITIONS_2.items():
+    _target = DEPARTMENTS[_code].setdefault("terms", {})
+    for _term, _weight in _terms.items():
+        _target[_term] = max(_target.get(_term, 0.0), _weight)
 for _code, _terms in _ADDITIONS.items():
     _target = (DEPARTMENTS.get(_code) or CARRIERS[_code]).setdefault("terms", {})
     for _term, _weight in _terms.items():

@@ -124,7 +124,8 @@ SYNONYMS: dict[str, str] = {
     "inburgeraars": "nieuwkomers",
     "statushouder": "nieuwkomers",
     "minima": "armoede",
-    "gym": "gymzaal",
+    "gym": "gymnastiek",  # "gym op muziek" is exercise; the building is a "gymzaal"
+    "plussers": "ouderen",  # "70-plussers"
     "moestuintje": "moestuin",
     "drempel": "verkeersdrempel",
     "verkeersdrempels": "drempels",
@@ -236,6 +237,47 @@ KEY_OVERRIDES: dict[str, str] = {
     "oudere": "oudere",
 }
 
+# Buildings and indoor facilities. After a locative preposition ("in de bibliotheek", "bij
+# het buurthuis", "in de kantine van de voetbalclub") such a word names the *venue* of an
+# activity, not its subject: a single term matching it counts for VENUE_FACTOR only. When
+# the building itself is the subject ("het buurthuis opknappen", "beheer van het dorpshuis")
+# it is not preceded by a locative, and combinations ("buurthuis + opknappen") keep their
+# full weight. Outdoor public ground (park, plein, veld) is deliberately not a venue: using
+# municipal ground is itself a public-space question. Nor are institutions whose remit is
+# the activity itself (a library or museum hosting culture, a care home whose residents
+# are the target group): they are partners, not rooms.
+VENUE_WORDS: frozenset[str] = frozenset(
+    _wordlist("""
+    buurthuis dorpshuis wijkcentrum buurtcentrum gemeenschapshuis wijkgebouw wijkhuis mfa
+    kantine sporthal gymzaal school basisschool kerk moskee clubhuis winkelcentrum
+    supermarkt gemeentehuis stadhuis cafe kroeg zaal kerkzaal voetbalclub sportclub
+    sportvereniging voetbalvereniging vereniging club ontmoetingscentrum
+    """)
+)
+VENUE_FACTOR = 0.3
+LOCATIVES: frozenset[str] = frozenset(
+    _wordlist("in bij op naast achter tegenover rond rondom vanuit binnen")
+)
+# Words that may stand between a locative and its noun ("in de lege ruimte", "bij ons").
+_NP_FILLERS: frozenset[str] = frozenset(
+    _wordlist("de het een onze ons mijn hun jullie deze die dat dit zijn haar uw")
+)
+
+# Clauses that state what is already there or not needed ("we hebben al buurtbudget
+# gekregen", "geld is niet nodig") are context, not a request: their words do not count.
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]\n]|\s[-–]\s")
+CLAUSE_CONJUNCTIONS: frozenset[str] = frozenset(
+    _wordlist("en maar dus want omdat zodat terwijl")
+)
+_HAVE = frozenset(
+    _wordlist("heb hebben hebt heeft gekregen ontvangen geregeld toegezegd betaald gehad")
+)
+_DURATION = frozenset(
+    _wordlist("jaren jaar maanden maand weken week lang tijden sinds eeuwen decennia dagen")
+)
+_NEGATORS = frozenset(_wordlist("niet geen niets"))
+_NEEDLESS = frozenset(_wordlist("hoeft hoeven hoef"))
+
 _WORD_RE = re.compile(r"[^\W_]+(?:['’`][^\W_]+)*")
 _DIMINUTIVES: tuple[str, ...] = ("etjes", "etje", "tjes", "tje", "pjes", "pje", "jes", "je")
 _VOWEL_PAIRS = re.compile(r"([aeou])\1")
@@ -249,9 +291,16 @@ def fold(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Split into folded words; apostrophes inside a word are dropped ("auto's" -> "autos")."""
-    return [_fold_token(m.group()) for m in _WORD_RE.finditer(text)]
+    return list(_tokenize(text))
 
 
+@lru_cache(maxsize=65536)
+def _tokenize(text: str) -> tuple[str, ...]:
+    # Cached: building a suggester tokenizes every configured term several times.
+    return tuple(_fold_token(m.group()) for m in _WORD_RE.finditer(text))
+
+
+@lru_cache(maxsize=65536)
 def _fold_token(raw: str) -> str:
     return re.sub(r"['’`]", "", fold(raw))
 
@@ -379,6 +428,7 @@ class Vocabulary:
         self._deletes: dict[str, set[str]] = {}
         self._cache: dict[str, WordInfo] = {}
         self._words: list[str] = []
+        self._extensions: dict[tuple[str, ...], Vocabulary] = {}
         self._aliases = dict(ALIASES if aliases is None else aliases)
         self._add(words)
         for alias, canonical in self._aliases.items():
@@ -400,9 +450,20 @@ class Vocabulary:
                     self._deletes.setdefault(word, set()).add(word)
 
     def extended(self, words: Iterable[str]) -> Vocabulary:
-        """A copy that also knows ``words`` (each may be a phrase; its words are added)."""
+        """A copy that also knows ``words`` (each may be a phrase; its words are added).
+
+        The same extension of the same vocabulary is built once and shared (the result is
+        only read afterwards): every suggester of an unchanged configuration reuses it.
+        """
+        words = tuple(words)
+        cached = self._extensions.get(words)
+        if cached is not None:
+            return cached
         new = Vocabulary(self._words, self._aliases)
         new._add(words)
+        if len(self._extensions) >= 8:
+            self._extensions.clear()
+        self._extensions[words] = new
         return new
 
     def __contains__(self, word: object) -> bool:
@@ -568,6 +629,8 @@ class Analysis:
     text: str
     tokens: list[Token]
     spans: list[Span] = field(default_factory=list)
+    venues: frozenset[int] = frozenset()  # token indices naming the venue of an activity
+    ignored: frozenset[int] = frozenset()  # token indices in "already have / not needed"
 
     @property
     def stems(self) -> list[str]:
@@ -649,22 +712,37 @@ def analyze(text: str, *, title: str = "", vocabulary: Vocabulary | None = None)
     """Analyse a title (optional) and text into tokens, stems, compound parts and spans."""
     vocab = vocabulary or default_vocabulary()
     tokens: list[Token] = []
+    clauses: list[int] = []
+    clause = 0
     for part, in_title in ((title, True), (text, False)):
+        clause += 1
+        previous_end = 0
         for m in _WORD_RE.finditer(part or ""):
             word = _fold_token(m.group())
+            if _CLAUSE_BREAK.search(part[previous_end : m.start()]) or (
+                word in CLAUSE_CONJUNCTIONS and previous_end
+            ):
+                clause += 1
+            previous_end = m.end()
+            clauses.append(clause)
             tokens.append(
                 Token(m.group(), word, match_key(word), len(tokens), in_title, vocab.info(word))
             )
+    venues = _venue_tokens(tokens)
+    ignored = _ignored_tokens(tokens, clauses)
     spans: list[Span] = []
     offsets: list[int] = []
     offset = 0
     for token in tokens:
         offsets.append(offset)
-        spans.extend(_token_spans(token, offset))
+        if token.index not in ignored:
+            spans.extend(_token_spans(token, offset))
         offset += len(token.info.atoms)
     # Compounds written apart ("speel tuin", "zonne panelen"): join neighbouring words.
     for a, b in itertools.pairwise(tokens):
         if a.in_title != b.in_title or not (_is_content(a.word) and _is_content(b.word)):
+            continue
+        if a.index in ignored or b.index in ignored:
             continue
         joined = a.word + b.word
         if joined in vocab and len(a.info.atoms) == 1 and len(b.info.atoms) == 1:
@@ -679,7 +757,71 @@ def analyze(text: str, *, title: str = "", vocabulary: Vocabulary | None = None)
                     a.in_title,
                 )
             )
-    return Analysis(title + "\n" + text if title else text, tokens, spans)
+    return Analysis(
+        title + "\n" + text if title else text, tokens, spans, frozenset(venues), ignored
+    )
+
+
+_VENUE_KEYS: frozenset[str] = frozenset(key(w) for w in VENUE_WORDS)
+
+
+def _is_venue_word(token: Token) -> bool:
+    """A building or indoor facility, also as the head of a compound ("voetbalkantine")."""
+    word = token.info.corrected or token.word
+    if key(word) in _VENUE_KEYS or (token.info.synonym and key(token.info.synonym) in _VENUE_KEYS):
+        return True
+    atoms = token.info.atoms
+    return len(atoms) > 1 and key(atoms[-1].canonical) in _VENUE_KEYS
+
+
+def _venue_tokens(tokens: list[Token]) -> set[int]:
+    """Building words that follow a locative ("in de (lege) kantine (van de voetbalclub)")."""
+    venues: set[int] = set()
+    for i, token in enumerate(tokens):
+        if not _is_venue_word(token):
+            continue
+        j, skipped = i - 1, 0
+        # Skip articles, possessives and at most two adjectives or names in between.
+        while j >= 0 and tokens[j].in_title == token.in_title and skipped < 3:
+            w = tokens[j].word
+            if w in LOCATIVES:
+                break
+            if w == "van" and j - 1 in venues:  # "in de kantine van de voetbalclub"
+                break
+            if w in _NP_FILLERS or (w.endswith("e") and w not in STOPWORDS) or w.isdigit():
+                j -= 1
+                skipped += 1
+                continue
+            j = -1
+        if j >= 0 and tokens[j].in_title == token.in_title and (
+            tokens[j].word in LOCATIVES or tokens[j].word == "van"
+        ):
+            venues.add(i)
+    return venues
+
+
+def _is_duration(following: list[str]) -> bool:
+    """ "al jaren", "al 6 jaar": for a long time (a complaint), not "already have"."""
+    return bool(following) and (following[0] in _DURATION or following[0].isdigit())
+
+
+def _ignored_tokens(tokens: list[Token], clauses: list[int]) -> frozenset[int]:
+    """Tokens of clauses that say what is already there or not needed."""
+    by_clause: dict[int, list[int]] = {}
+    for i, c in enumerate(clauses):
+        by_clause.setdefault(c, []).append(i)
+    ignored: set[int] = set()
+    for members in by_clause.values():
+        words = [tokens[i].word for i in members]
+        present = set(words)
+        already = bool(present & _HAVE) and any(
+            w == "al" and not _is_duration(words[k + 1 : k + 2]) for k, w in enumerate(words)
+        )
+        not_needed = "nodig" in present and bool(present & _NEGATORS)
+        needless = bool(present & _NEEDLESS) and bool(present & {"geen", "niets"})
+        if already or not_needed or needless:
+            ignored.update(members)
+    return frozenset(ignored)
 
 
 @dataclass(frozen=True)
@@ -690,11 +832,12 @@ class Match:
     found: str
     kind: str
     in_title: bool = False
+    venue: bool = False  # the word names where something happens, not what it is about
 
     @property
     def factor(self) -> float:
         """How strongly this kind of match counts (a compound modifier less than a word)."""
-        return FACTORS.get(self.kind, 1.0)
+        return FACTORS.get(self.kind, 1.0) * (VENUE_FACTOR if self.venue else 1.0)
 
     def as_dict(self) -> dict[str, str]:
         return {"term": self.term, "found": self.found, "kind": self.kind}
@@ -775,7 +918,8 @@ class Matcher:
         found: dict[str, list[tuple[Match, Span | None]]] = {}
         for span in analysis.spans:
             for term in self._single.get(span.key, ()):
-                match = Match(term, span.found, span.kind, span.in_title)
+                venue = span.token in analysis.venues
+                match = Match(term, span.found, span.kind, span.in_title, venue)
                 found.setdefault(term, []).append((match, span))
         if self._phrases:
             positions: dict[str, list[int]] = {}
@@ -809,9 +953,12 @@ class Matcher:
             for alternatives in parts:
                 found = [m for alt in alternatives for m, _ in raw.get(alt, ())]
                 if found:
-                    part_matches.append(max(found, key=lambda m: (m.factor, m.in_title)))
+                    part_matches.append(
+                        max(found, key=lambda m: (FACTORS.get(m.kind, 1.0), m.in_title))
+                    )
             if part_matches and len(part_matches) == len(parts):
-                kind = "combinatie" if min(m.factor for m in part_matches) >= 0.75 else "deel"
+                weakest = min(FACTORS.get(m.kind, 1.0) for m in part_matches)
+                kind = "combinatie" if weakest >= 0.75 else "deel"
                 shown = " … ".join(m.found for m in part_matches)
                 in_title = any(m.in_title for m in part_matches)
                 result[term] = Match(term, shown, kind, in_title)

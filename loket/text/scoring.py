@@ -204,6 +204,8 @@ class _Group:
                     continue
                 value = weight * m.factor * (settings.title_boost if m.in_title else 1.0)
                 kind = "geleerd" if term in self.learned[p.code] else m.kind
+                if m.venue and kind != "geleerd":
+                    kind = "plaats"
                 k = self.matcher.term_key(term)
                 if k not in best or value > best[k].weight:
                     best[k] = Evidence(term, m.found, kind, value)
