@@ -111,7 +111,8 @@ SAMPLES: list[Sample] = [
     Sample("Tiny houses op het oude schoolterrein",
            "Wij willen met twaalf jongeren en starters tiny houses bouwen op het lege "
            "terrein van de oude basisschool in Groenlo.",
-           "groenlo", 0, ["space", "permission", "advice"], [("Lotte Wieggers", "lotte@example.org")],
+           "groenlo", 0, ["space", "permission", "advice"],
+           [("Lotte Wieggers", "lotte@example.org")],
            60, [(55, "take_on", {}), (50, "not_feasible", {
                "motivation": "Het terrein is al verkocht voor de bouw van levensloopbestendige "
                              "woningen; het omgevingsplan staat hier geen tijdelijke woningen toe.",
