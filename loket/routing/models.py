@@ -218,9 +218,11 @@ class ProposedDepartment(models.Model):
 class RoutingLearning(models.Model):
     """The term-weight adjustments learned from confirmed routings (one row).
 
-    Recomputed from all confirmed routings whenever a correction changes them (`dirty_at`
-    set, a task recomputes with compare-and-swap on it); bounded deltas, shown as evidence
-    of kind "geleerd" so every learned point stays explainable.
+    Recomputed from all confirmed routings when corrections change them: the first
+    correction after a clean state enqueues a recompute, later ones bump `version`, and a
+    recompute clears `dirty_at` only with compare-and-swap on the version it started from;
+    the sweeper picks up what stays dirty. So a burst of corrections costs a few recomputes,
+    not one each. Bounded deltas, shown as evidence of kind "geleerd" (explainable).
     """
 
     adjustments = models.JSONField(_("aanpassingen (afdeling: woord: delta)"), default=dict,
@@ -228,6 +230,8 @@ class RoutingLearning(models.Model):
     examples = models.PositiveIntegerField(_("aantal voorbeelden"), default=0)
     computed_at = models.DateTimeField(_("berekend op"), null=True, blank=True)
     dirty_at = models.DateTimeField(_("opnieuw te berekenen sinds"), null=True, blank=True)
+    # Bumped by every correction: a recompute that started before it must not clear dirty_at.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("geleerde woordgewichten")

@@ -588,11 +588,15 @@ def send_reminders(today: Any = None) -> int:
 # -- learning from corrections ------------------------------------------------------------
 
 def _mark_learning_dirty() -> None:
-    row, _created = RoutingLearning.objects.get_or_create(pk=1)
-    if row.dirty_at is None:
-        RoutingLearning.objects.filter(pk=1, dirty_at__isnull=True).update(
-            dirty_at=timezone.now())
-    enqueue_on_commit(_tasks().recompute_learning)
+    """Routings changed: the learned weights must be recomputed (see RoutingLearning)."""
+    RoutingLearning.objects.get_or_create(pk=1)
+    now = timezone.now()
+    was_clean = RoutingLearning.objects.filter(pk=1, dirty_at__isnull=True).update(
+        dirty_at=now, version=F("version") + 1)
+    if was_clean:
+        enqueue_on_commit(_tasks().recompute_learning)
+    else:
+        RoutingLearning.objects.filter(pk=1).update(version=F("version") + 1)
 
 
 def learning_examples() -> list[dict[str, Any]]:
@@ -626,14 +630,18 @@ def recompute_learning() -> bool:
     from . import text
 
     row, _created = RoutingLearning.objects.get_or_create(pk=1)
-    marker = row.dirty_at
-    if marker is None:
+    if row.dirty_at is None:
         return False
     examples = learning_examples()
     adjustments = text.learn(examples, department_profiles(selectors.rule_specs()))
-    return bool(RoutingLearning.objects.filter(pk=1, dirty_at=marker).update(
-        adjustments=adjustments, examples=len(examples), computed_at=timezone.now(),
-        dirty_at=None))
+    now = timezone.now()
+    if RoutingLearning.objects.filter(pk=1, version=row.version).update(
+            adjustments=adjustments, examples=len(examples), computed_at=now, dirty_at=None):
+        return True
+    # Corrected meanwhile: store this (newer than before) but stay dirty for the sweeper.
+    RoutingLearning.objects.filter(pk=1).update(adjustments=adjustments,
+                                                examples=len(examples), computed_at=now)
+    return False
 
 
 # -- the sweeper ---------------------------------------------------------------------------

@@ -91,3 +91,28 @@ def test_demo_rules_route_the_seed_examples(db: None) -> None:
     permit = services.evaluate(Facts(title="Straatfeest", description="Een feest.",
                                      support=("permission",)))
     assert "vergunningen" in permit.department_codes()
+
+
+def test_a_correction_during_a_recompute_keeps_learning_dirty_for_the_sweeper(
+        town: Town) -> None:
+    from loket.routing.models import RoutingLearning
+
+    services._mark_learning_dirty()
+    real_learn = services_text_learn()
+
+    def learn_while_someone_corrects(*args: Any, **kwargs: Any) -> Any:
+        services._mark_learning_dirty()  # a broker corrects a routing meanwhile
+        return real_learn(*args, **kwargs)
+
+    with mock.patch("loket.routing.text.learn", side_effect=learn_while_someone_corrects):
+        assert services.recompute_learning() is False
+    row = RoutingLearning.objects.get(pk=1)
+    assert row.dirty_at is not None and row.computed_at is not None
+    assert services.sweep(later())["learning"] == 1  # eager: recomputed at once
+    assert RoutingLearning.objects.get(pk=1).dirty_at is None
+
+
+def services_text_learn() -> Any:
+    from loket.routing import text
+
+    return text.learn

@@ -72,14 +72,14 @@ class DryRunInputSerializer(serializers.Serializer):
                                  default=None)
 
 
-class EvidenceSerializer(serializers.Serializer):
+class RoutingEvidenceSerializer(serializers.Serializer):
     term = serializers.CharField()
     found = serializers.CharField()
     kind = serializers.CharField()
     weight = serializers.FloatField()
 
 
-class ConditionSerializer(serializers.Serializer):
+class RuleConditionSerializer(serializers.Serializer):
     kind = serializers.CharField()
     holds = serializers.BooleanField()
     detail = serializers.CharField()
@@ -92,9 +92,9 @@ class RuleResultSerializer(serializers.Serializer):
     department = serializers.CharField()
     fired = serializers.BooleanField()
     explanation = serializers.CharField()
-    conditions = ConditionSerializer(many=True)
+    conditions = RuleConditionSerializer(many=True)
     score = serializers.FloatField()
-    evidence = EvidenceSerializer(many=True)
+    evidence = RoutingEvidenceSerializer(many=True)
 
 
 class DryRunSerializer(serializers.Serializer):
@@ -102,13 +102,13 @@ class DryRunSerializer(serializers.Serializer):
     rules = RuleResultSerializer(many=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class RoutingReasonSerializer(serializers.Serializer):
     rule_id = serializers.IntegerField(required=False)
     rule = serializers.CharField()
     explanation = serializers.CharField(required=False)
-    conditions = ConditionSerializer(many=True, required=False)
+    conditions = RuleConditionSerializer(many=True, required=False)
     score = serializers.FloatField(required=False)
-    evidence = EvidenceSerializer(many=True, required=False)
+    evidence = RoutingEvidenceSerializer(many=True, required=False)
 
 
 class ProposedDepartmentSerializer(serializers.ModelSerializer):
@@ -116,7 +116,7 @@ class ProposedDepartmentSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="department.name")
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     confirmed = serializers.BooleanField()
-    reasons = ReasonSerializer(many=True)
+    reasons = RoutingReasonSerializer(many=True)
 
     class Meta:
         model = ProposedDepartment
@@ -142,7 +142,7 @@ class RoutingPatchSerializer(serializers.Serializer):
     remove = serializers.ListField(child=serializers.CharField(), required=False, default=list)
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class RequestAnswerSerializer(serializers.ModelSerializer):
     answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     supersedes = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -152,7 +152,7 @@ class AnswerSerializer(serializers.ModelSerializer):
                   "meeting_planned_at", "answered_by", "supersedes", "created_at"]
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class RequestAnswerInputSerializer(serializers.Serializer):
     decision = serializers.CharField()
     motivation = serializers.CharField(required=False, allow_blank=True, max_length=10_000,
                                        default="")
@@ -165,24 +165,24 @@ class AnswerInputSerializer(serializers.Serializer):
     supersedes = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class InitiativeSummarySerializer(serializers.Serializer):
+class RequestInitiativeSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     reference = serializers.CharField()
     title = serializers.CharField()
     state = serializers.CharField()
 
 
-class DepartmentSummarySerializer(serializers.Serializer):
+class RequestDepartmentSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
 class RequestSerializer(serializers.ModelSerializer):
-    initiative = InitiativeSummarySerializer()
-    department = DepartmentSummarySerializer()
+    initiative = RequestInitiativeSerializer()
+    department = RequestDepartmentSerializer()
     overdue = serializers.SerializerMethodField()
     answer = serializers.SerializerMethodField()
-    reasons = ReasonSerializer(many=True)
+    reasons = RoutingReasonSerializer(many=True)
 
     class Meta:
         model = RoutedRequest
@@ -192,14 +192,14 @@ class RequestSerializer(serializers.ModelSerializer):
     def get_overdue(self, obj: RoutedRequest) -> bool:
         return bool(getattr(obj, "is_overdue", False))
 
-    @extend_schema_field(AnswerSerializer(allow_null=True))
+    @extend_schema_field(RequestAnswerSerializer(allow_null=True))
     def get_answer(self, obj: RoutedRequest) -> dict[str, Any] | None:
         answer = latest_answer(obj)
-        return AnswerSerializer(answer).data if answer else None
+        return RequestAnswerSerializer(answer).data if answer else None
 
 
 class RequestDetailSerializer(RequestSerializer):
-    answers = AnswerSerializer(many=True)
+    answers = RequestAnswerSerializer(many=True)
 
     class Meta(RequestSerializer.Meta):
         fields = [*RequestSerializer.Meta.fields, "answers"]

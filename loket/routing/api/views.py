@@ -31,6 +31,75 @@ PROBLEM = OpenApiResponse(
 ERRORS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM}
 
 
+DOC = {  # operation descriptions (NL GOV API Design Rules ask for one per operation)
+    "departmentList": (
+        "De vakafdelingen met hun functionele mailbox, ambtenaren en antwoordtermijn in "
+        "werkdagen. Voor alle medewerkers."
+    ),
+    "departmentCreate": (
+        "Een nieuwe afdeling; ambtenaren op gebruikersnaam. Alleen managers."
+    ),
+    "departmentRetrieve": (
+        "Eén afdeling op code."
+    ),
+    "departmentUpdate": (
+        "Wijzigt velden van een afdeling (bijvoorbeeld de antwoordtermijn of de ambtenaren). "
+        "Alleen managers."
+    ),
+    "routingRuleList": (
+        "Alle routeringsregels in volgorde. Een regel vuurt als al zijn ingestelde "
+        "voorwaarden gelden: woorden (met gewichten, herkend in meervoud, samenstellingen en "
+        "met tikfouten), gevraagde ondersteuning, minimaal budget en gebieden."
+    ),
+    "routingRuleCreate": (
+        "Een nieuwe regel; alle ongeldige velden worden tegelijk gemeld. Alleen managers."
+    ),
+    "routingRuleRetrieve": (
+        "Eén routeringsregel."
+    ),
+    "routingRuleUpdate": (
+        "Wijzigt velden van een regel, bijvoorbeeld gewichten of actief. Alleen managers."
+    ),
+    "routingRuleDestroy": (
+        "Verwijdert een regel. Een regel tijdelijk uitzetten kan met active=false. Alleen "
+        "managers."
+    ),
+    "routingDryRun": (
+        "Laat zien welke regels zouden vuren voor een titel, beschrijving, budget, "
+        "ondersteuning en gebied, met per voorwaarde of die geldt en welke woorden gevonden "
+        "zijn. Slaat niets op."
+    ),
+    "initiativeRoutingRetrieve": (
+        "De voorgestelde afdelingen met redenen (regels en gevonden woorden) en wat de "
+        "makelaar ermee deed. Voor makelaars en managers."
+    ),
+    "initiativeRoutingUpdate": (
+        "Legt de volledige set afdelingen vast; afdelingen die niet genoemd worden vallen af. "
+        "Kan alleen zolang het initiatief nog niet in afstemming is. De correcties worden "
+        "bewaard en gebruikt om later beter te routeren."
+    ),
+    "initiativeRoutingPartialUpdate": (
+        "Voegt afdelingen toe (add) of haalt ze weg (remove); de rest blijft zoals "
+        "voorgesteld. Kan alleen zolang het initiatief nog niet in afstemming is."
+    ),
+    "requestList": (
+        "De inbox: een ambtenaar ziet alleen de vragen aan de eigen afdeling, makelaars en "
+        "managers zien alles. Te late vragen eerst, daarna op uiterste antwoorddatum."
+    ),
+    "requestRetrieve": (
+        "De vraag, waarom die bij de afdeling ligt, de antwoorddatum en alle antwoorden (ook "
+        "vervangen antwoorden)."
+    ),
+    "requestAnswer": (
+        "Besluit akkoord, akkoord onder voorwaarden, niet akkoord of gesprek nodig. Een "
+        "motivering is verplicht behalve bij akkoord; niet akkoord vraagt ook een "
+        "alternatief; gesprek nodig vraagt een voorstel en moment. Een antwoord is "
+        "definitief: een correctie is een nieuw antwoord met supersedes. Gelijktijdige "
+        "antwoorden: één wint, de ander krijgt 409."
+    ),
+}
+
+
 def actor_of(request: Request) -> Actor:
     return Actor.for_user(request.user)
 
@@ -55,14 +124,16 @@ class PaginatedView(APIView):
 # -- configuration ---------------------------------------------------------------------
 
 class DepartmentListView(PaginatedView):
-    @extend_schema(operation_id="departmentList", tags=["routering"],
+    @extend_schema(operation_id="departmentList",
+                   description=DOC["departmentList"], tags=["routering"],
                    summary="Afdelingen opvragen", responses={200: s.DepartmentSerializer(
                        many=True), **ERRORS})
     def get(self, request: Request) -> Response:
         require_staff(actor_of(request))
         return _paginate(self, request, selectors.departments(), s.DepartmentSerializer)
 
-    @extend_schema(operation_id="departmentCreate", tags=["routering"],
+    @extend_schema(operation_id="departmentCreate",
+                   description=DOC["departmentCreate"], tags=["routering"],
                    summary="Afdeling aanmaken (manager)", request=s.DepartmentInputSerializer,
                    responses={201: s.DepartmentSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -76,14 +147,16 @@ class DepartmentListView(PaginatedView):
 
 
 class DepartmentDetailView(APIView):
-    @extend_schema(operation_id="departmentRetrieve", tags=["routering"],
+    @extend_schema(operation_id="departmentRetrieve",
+                   description=DOC["departmentRetrieve"], tags=["routering"],
                    summary="Afdeling opvragen", responses={200: s.DepartmentSerializer, **ERRORS})
     def get(self, request: Request, code: str) -> Response:
         require_staff(actor_of(request))
         return Response(s.DepartmentSerializer(
             get_object_or_404(selectors.departments(), code=code)).data)
 
-    @extend_schema(operation_id="departmentUpdate", tags=["routering"],
+    @extend_schema(operation_id="departmentUpdate",
+                   description=DOC["departmentUpdate"], tags=["routering"],
                    summary="Afdeling wijzigen (manager)",
                    request=s.DepartmentInputSerializer(partial=True),
                    responses={200: s.DepartmentSerializer, **ERRORS})
@@ -100,14 +173,16 @@ class DepartmentDetailView(APIView):
 
 
 class RuleListView(PaginatedView):
-    @extend_schema(operation_id="routingRuleList", tags=["routering"],
+    @extend_schema(operation_id="routingRuleList",
+                   description=DOC["routingRuleList"], tags=["routering"],
                    summary="Routeringsregels opvragen, in volgorde",
                    responses={200: s.RuleSerializer(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
         require_staff(actor_of(request))
         return _paginate(self, request, selectors.rules(), s.RuleSerializer)
 
-    @extend_schema(operation_id="routingRuleCreate", tags=["routering"],
+    @extend_schema(operation_id="routingRuleCreate",
+                   description=DOC["routingRuleCreate"], tags=["routering"],
                    summary="Routeringsregel aanmaken (manager)", request=s.RuleInputSerializer,
                    responses={201: s.RuleSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -119,13 +194,15 @@ class RuleListView(PaginatedView):
 
 
 class RuleDetailView(APIView):
-    @extend_schema(operation_id="routingRuleRetrieve", tags=["routering"],
+    @extend_schema(operation_id="routingRuleRetrieve",
+                   description=DOC["routingRuleRetrieve"], tags=["routering"],
                    summary="Routeringsregel opvragen", responses={200: s.RuleSerializer, **ERRORS})
     def get(self, request: Request, rule_id: int) -> Response:
         require_staff(actor_of(request))
         return Response(s.RuleSerializer(get_object_or_404(selectors.rules(), pk=rule_id)).data)
 
-    @extend_schema(operation_id="routingRuleUpdate", tags=["routering"],
+    @extend_schema(operation_id="routingRuleUpdate",
+                   description=DOC["routingRuleUpdate"], tags=["routering"],
                    summary="Routeringsregel wijzigen (manager)",
                    request=s.RuleInputSerializer, responses={200: s.RuleSerializer, **ERRORS})
     def patch(self, request: Request, rule_id: int) -> Response:
@@ -137,7 +214,8 @@ class RuleDetailView(APIView):
         rule = services.save_rule(actor, data.validated_data, rule)
         return Response(s.RuleSerializer(selectors.rules().get(pk=rule.pk)).data)
 
-    @extend_schema(operation_id="routingRuleDestroy", tags=["routering"],
+    @extend_schema(operation_id="routingRuleDestroy",
+                   description=DOC["routingRuleDestroy"], tags=["routering"],
                    summary="Routeringsregel verwijderen (manager)",
                    responses={204: None, **ERRORS})
     def delete(self, request: Request, rule_id: int) -> Response:
@@ -148,7 +226,8 @@ class RuleDetailView(APIView):
 
 
 class DryRunView(APIView):
-    @extend_schema(operation_id="routingDryRun", tags=["routering"],
+    @extend_schema(operation_id="routingDryRun",
+                   description=DOC["routingDryRun"], tags=["routering"],
                    summary="Uitproberen welke regels vuren en waarom",
                    request=s.DryRunInputSerializer, responses={200: s.DryRunSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -173,13 +252,15 @@ def _routing_body(proposal: RoutingProposal) -> dict[str, Any]:
 
 
 class InitiativeRoutingView(APIView):
-    @extend_schema(operation_id="initiativeRoutingRetrieve", tags=["routering"],
+    @extend_schema(operation_id="initiativeRoutingRetrieve",
+                   description=DOC["initiativeRoutingRetrieve"], tags=["routering"],
                    summary="Routeringsvoorstel van een initiatief",
                    responses={200: s.RoutingSerializer, **ERRORS})
     def get(self, request: Request, initiative_id: str) -> Response:
         return Response(_routing_body(services.routing_of(actor_of(request), initiative_id)))
 
-    @extend_schema(operation_id="initiativeRoutingUpdate", tags=["routering"],
+    @extend_schema(operation_id="initiativeRoutingUpdate",
+                   description=DOC["initiativeRoutingUpdate"], tags=["routering"],
                    summary="Afdelingen van een initiatief vastleggen (makelaar)",
                    request=s.RoutingPutSerializer, responses={200: s.RoutingSerializer, **ERRORS})
     def put(self, request: Request, initiative_id: str) -> Response:
@@ -189,7 +270,8 @@ class InitiativeRoutingView(APIView):
                                            departments=data.validated_data["departments"])
         return Response(_routing_body(proposal))
 
-    @extend_schema(operation_id="initiativeRoutingPartialUpdate", tags=["routering"],
+    @extend_schema(operation_id="initiativeRoutingPartialUpdate",
+                   description=DOC["initiativeRoutingPartialUpdate"], tags=["routering"],
                    summary="Afdelingen toevoegen of verwijderen (makelaar)",
                    request=s.RoutingPatchSerializer,
                    responses={200: s.RoutingSerializer, **ERRORS})
@@ -206,7 +288,8 @@ class InitiativeRoutingView(APIView):
 
 class RequestListView(PaginatedView):
     @extend_schema(
-        operation_id="requestList", tags=["inbox"],
+        operation_id="requestList",
+                   description=DOC["requestList"], tags=["inbox"],
         summary="Uitgezette vragen (te laat eerst, dan op antwoorddatum)",
         parameters=[
             OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "answered", "overdue"],
@@ -233,7 +316,8 @@ class RequestListView(PaginatedView):
 
 
 class RequestDetailView(APIView):
-    @extend_schema(operation_id="requestRetrieve", tags=["inbox"],
+    @extend_schema(operation_id="requestRetrieve",
+                   description=DOC["requestRetrieve"], tags=["inbox"],
                    summary="Eén uitgezette vraag met alle antwoorden",
                    responses={200: s.RequestDetailSerializer, **ERRORS})
     def get(self, request: Request, request_id: int) -> Response:
@@ -242,12 +326,13 @@ class RequestDetailView(APIView):
 
 
 class AnswerView(APIView):
-    @extend_schema(operation_id="requestAnswer", tags=["inbox"],
+    @extend_schema(operation_id="requestAnswer",
+                   description=DOC["requestAnswer"], tags=["inbox"],
                    summary="Vraag beantwoorden (of een antwoord corrigeren met supersedes)",
-                   request=s.AnswerInputSerializer,
-                   responses={201: s.AnswerSerializer, **ERRORS})
+                   request=s.RequestAnswerInputSerializer,
+                   responses={201: s.RequestAnswerSerializer, **ERRORS})
     def post(self, request: Request, request_id: int) -> Response:
-        data = s.AnswerInputSerializer(data=request.data)
+        data = s.RequestAnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         answer = services.answer_request(actor_of(request), request_id, **data.validated_data)
-        return Response(s.AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
+        return Response(s.RequestAnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
