@@ -278,3 +278,39 @@ def test_mail_is_sent_once_however_often_the_task_runs(town: Town) -> None:
     assert services.send_routing_mail(row.pk) is True
     assert services.send_routing_mail(row.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_no_departments_needed_the_initiative_is_ready_at_once(town: Town) -> None:
+    initiative = initiative_in(State.PLAN_SUBMITTED, broker=town.broker, title="Iets",
+                               description="Een zebrapad.")
+    services.update_routing(town.actor(town.broker), initiative.pk, departments=[])
+    type(initiative).objects.filter(pk=initiative.pk).update(state=State.CONSULTATION)
+    services.route_to_departments(str(initiative.pk))
+    initiative.refresh_from_db()
+    assert initiative.state == State.READY and not initiative.requests.exists()
+    note = TransitionLog.objects.filter(initiative=initiative).last().public_note
+    assert "geen afdelingen nodig" in note
+
+
+def test_a_withdrawn_department_no_longer_holds_up_the_next_round(town: Town) -> None:
+    initiative = consultation(town)
+    services.route_to_departments(str(initiative.pk))
+    verkeer = initiative.requests.get(department=town.verkeer)
+    answer(town, verkeer, "declined", motivation="Niet zo.", alternative="Anders.")
+    for request in initiative.requests.exclude(pk=verkeer.pk).exclude(department=town.groen):
+        answer(town, request)
+    groen = initiative.requests.get(department=town.groen)
+    answer(town, groen, "declined", motivation="Geen plek.", alternative="Elders.")
+    initiative.refresh_from_db()
+    assert initiative.state == State.ELABORATION
+    services.update_routing(town.actor(town.broker), initiative.pk, remove=["openbare-ruimte"])
+    type(initiative).objects.filter(pk=initiative.pk).update(
+        state=State.CONSULTATION, state_entered_at=timezone.now())
+    services.route_to_departments(str(initiative.pk))
+    groen.refresh_from_db()
+    assert groen.status == RoutedRequest.Status.WITHDRAWN
+    answer(town, initiative.requests.get(department=town.verkeer))
+    initiative.refresh_from_db()
+    assert initiative.state == State.READY
+    with pytest.raises(Conflict):
+        answer(town, groen, "approved", supersedes=groen.answers.last().pk)
