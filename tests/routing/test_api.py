@@ -197,3 +197,19 @@ def test_due_dates_in_the_inbox_are_dates(town: Town) -> None:
     row = login(town.official).get("/api/v1/requests").json()["results"][0]
     assert date.fromisoformat(row["due_date"]) > timezone.localdate()
     assert row["question"].startswith("Bewoners hebben het initiatief")
+
+
+def test_inbox_and_routing_queries_do_not_grow_with_the_data(
+        town: Town, django_assert_max_num_queries: Any) -> None:
+    initiatives = [routed(town, title=f"Bloembakken {n}") for n in range(2)]
+    for request in RoutedRequest.objects.filter(initiative=initiatives[0]):
+        services.answer_request(town.actor(town.manager), request.pk, decision="approved")
+    broker = login(town.broker)
+    with django_assert_max_num_queries(12) as few:
+        assert len(broker.get("/api/v1/requests").json()["results"]) == 6
+    for n in range(4):
+        routed(town, title=f"Meer bloembakken {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(broker.get("/api/v1/requests").json()["results"]) == 18
+    with django_assert_max_num_queries(12):
+        assert broker.get(f"/api/v1/initiatives/{initiatives[1].pk}/routing").status_code == 200
