@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -303,6 +303,11 @@ def scan_flags(now: datetime | None = None, *, notify: bool = True) -> ScanResul
         new_keys = [key for key in wanted if key not in open_flags]
         if new_keys:
             departments = dict(Department.objects.values_list("id", "name"))
+
+            @cache  # many flags share a reason (same rule, same day)
+            def reason(args: tuple, department_id: int | None) -> str:
+                return _reason(args, departments, department_id)
+
             new_flags = []
             for key in new_keys:
                 build, args, area_id, broker_id = wanted[key]
@@ -310,7 +315,7 @@ def scan_flags(now: datetime | None = None, *, notify: bool = True) -> ScanResul
                 level = 2 if spec.escalate_at is not None and spec.escalate_at <= now else 1
                 new_flags.append(Flag(
                     initiative_id=key[0], kind=key[1], cause=key[2],
-                    reason=_reason(spec.reason_args, departments, spec.department_id),
+                    reason=reason(spec.reason_args, spec.department_id),
                     ball_holder=spec.ball_holder, department_id=spec.department_id,
                     area_id=area_id, broker_id=broker_id,
                     since=spec.since, escalate_at=spec.escalate_at, escalation_level=level,
@@ -352,8 +357,10 @@ def notify_pending(now: datetime | None = None) -> tuple[int, int]:
             .select_related("initiative", "initiative__broker", "department")
             .only("id", "kind", "reason", "ball_holder", "since", "escalation_level",
                   "notified_level", "department_id", "department__name",
-                  "initiative__reference", "initiative__title", "initiative__broker__email",
-                  "initiative__broker__is_active")
+                  # (the workflow mixin reads the state when an initiative is loaded)
+                  "initiative__state", "initiative__reference", "initiative__title",
+                  "initiative__broker",
+                  "initiative__broker__email", "initiative__broker__is_active")
             .order_by("since", "id")
         )
         if not pending:

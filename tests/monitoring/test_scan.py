@@ -389,3 +389,24 @@ def test_digest_lists_a_bounded_number_of_flags(broker: object, monkeypatch) -> 
     assert message.subject == "Loket: 3 initiatieven vragen aandacht"
     assert message.body.count("INI-T-") == 2
     assert "en nog 1 andere" in message.body
+
+
+def test_notification_queries_do_not_grow_with_flags(broker: object, manager: object,
+                                                     department: object) -> None:
+    def queries(n: int) -> int:
+        for _ in range(n):
+            make_initiative(state=State.INTAKE, entered=at(MONDAY), broker=broker)
+            make_initiative(state=State.SUBMITTED, entered=at(MONDAY))
+            late = make_initiative(state=State.CONSULTATION, entered=at(MONDAY), broker=broker)
+            make_request(late, department, MONDAY)
+        with time_machine.travel(at(add_working_days(MONDAY, 40)), tick=False):
+            services.scan_flags(notify=False)
+            with CaptureQueriesContext(connection) as ctx:
+                notified, emails = services.notify_pending()
+        assert notified == 4 * n and emails == 3  # broker, department, manager
+        Flag.objects.all().delete()
+        Initiative.objects.all().delete()
+        mail.outbox.clear()
+        return len(ctx.captured_queries)
+
+    assert queries(1) == queries(6)
