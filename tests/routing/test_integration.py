@@ -32,7 +32,7 @@ from loket.workflow.services import fire_transition
 from loket.workflow.states import State
 from tests.factories import submission_payload
 
-from .conftest import Town
+from .conftest import Town, initiative_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +40,22 @@ PAYLOAD = {"title": "Bloembakken tegen hardrijders",
            "description": "Auto's rijden veel te hard door onze straat; wij willen grote "
                           "bloembakken op de rijbaan zetten.",
            "requested_budget": 350, "support": ["money"]}
+
+
+@pytest.fixture(autouse=True)
+def _worker_idle_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let the worker finish this test's tasks (e.g. coupling) before the database is
+    flushed: a task still writing while the tables are truncated deadlocks the teardown."""
+    yield
+    if "celery_worker_process" not in request.fixturenames:
+        return
+
+    def idle() -> bool:
+        inspect = app.control.inspect(timeout=0.5)
+        busy = [*(inspect.active() or {}).values(), *(inspect.reserved() or {}).values()]
+        return not any(busy)
+
+    wait_until(idle, timeout=30, interval=0.3)
 
 
 def submit(**overrides: Any) -> Any:
@@ -191,9 +207,8 @@ def test_worker_killed_mid_task_is_redelivered_and_routes_once(
 
 
 def test_concurrent_answers_one_wins_the_other_gets_409(town: Town) -> None:
-    initiative = submit()
-    RoutingProposal.objects.all().delete()
-    type(initiative).objects.filter(pk=initiative.pk).update(state=State.CONSULTATION)
+    # Made directly (no tasks for the worker that could race the test database's flush).
+    initiative = initiative_in(State.CONSULTATION, broker=town.broker, **PAYLOAD)
     services.route_to_departments(str(initiative.pk))
     request = RoutedRequest.objects.get(initiative=initiative, department=town.verkeer)
     barrier = threading.Barrier(2)
