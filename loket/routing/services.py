@@ -14,7 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail as django_send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _g
@@ -287,6 +288,22 @@ def _request_reasons(row: ProposedDepartment) -> list[dict[str, Any]]:
     return list(row.reasons or [])
 
 
+def _round_started() -> Coalesce:
+    """When the current consultation round began: the last send_to_consultation (a pause
+    and resume in between is the same round), else when the state was entered."""
+    from loket.workflow.models import TransitionLog
+
+    sent = (TransitionLog.objects.filter(initiative=OuterRef("pk"),
+                                         transition="send_to_consultation")
+            .order_by("-at").values("at")[:1])
+    return Coalesce(Subquery(sent), F("state_entered_at"))
+
+
+def _round_of(initiative: Initiative) -> datetime:
+    return Initiative.objects.filter(pk=initiative.pk).annotate(
+        round_at=_round_started()).values_list("round_at", flat=True).get()
+
+
 def route_to_departments(initiative_id: str) -> None:
     """Create the routed requests of an initiative in consultation (idempotent).
 
@@ -302,7 +319,7 @@ def route_to_departments(initiative_id: str) -> None:
         if initiative.state != State.CONSULTATION:
             return
         proposal = _ensure_proposal(initiative)
-        round_at = initiative.state_entered_at
+        round_at = _round_of(initiative)
         if proposal.routed_for is not None and proposal.routed_for == round_at:
             return
         now = timezone.now()
@@ -656,7 +673,7 @@ def sweep(now: datetime | None = None, batch: int = 200) -> dict[str, int]:
     after = timedelta(seconds=settings.LOKET_ROUTING_SWEEP_AFTER_SECONDS)
     cutoff = now - after
     tasks = _tasks()
-    counts = {"proposals": 0, "routings": 0, "mails": 0, "learning": 0}
+    counts = {"proposals": 0, "routings": 0, "settled": 0, "mails": 0, "learning": 0}
 
     missing = (Initiative.objects.filter(routing__isnull=True, created_at__lte=cutoff)
                .exclude(state__in=CLOSED_STATES).values_list("pk", flat=True)[:batch])
@@ -669,9 +686,10 @@ def sweep(now: datetime | None = None, batch: int = 200) -> dict[str, int]:
         if RoutingProposal.objects.filter(pk=pk, retry_at=marker).update(retry_at=now + after):
             counts["proposals"] += send_now(tasks.propose_routing, str(initiative_id))
 
-    unrouted = (Initiative.objects.filter(state=State.CONSULTATION,
-                                          state_entered_at__lte=cutoff)
-                .exclude(routing__routed_for=F("state_entered_at"))
+    in_consultation = Initiative.objects.filter(state=State.CONSULTATION).annotate(
+        round_at=_round_started(), routed_for=F("routing__routed_for"))
+    unrouted = (in_consultation.filter(round_at__lte=cutoff)
+                .filter(Q(routed_for__isnull=True) | ~Q(routed_for=F("round_at")))
                 .values_list("pk", flat=True)[:batch])
     unrouted = list(unrouted)
     RoutingProposal.objects.bulk_create(
@@ -684,6 +702,24 @@ def sweep(now: datetime | None = None, batch: int = 200) -> dict[str, int]:
             initiative_id = RoutingProposal.objects.values_list(
                 "initiative_id", flat=True).get(pk=pk)
             counts["routings"] += send_now(tasks.route_to_departments, str(initiative_id))
+
+    # Every department answered but the initiative did not move on (its settle task was
+    # lost, e.g. after a resume while the broker was down): settle it now.
+    open_requests = RoutedRequest.objects.filter(initiative=OuterRef("pk"),
+                                                 status=RoutedRequest.Status.OPEN)
+    talking = Answer.objects.filter(
+        request__initiative=OuterRef("pk"), superseded_by__isnull=True,
+        decision=Answer.Decision.CONVERSATION_NEEDED).exclude(
+        request__status=RoutedRequest.Status.WITHDRAWN)
+    answered = RoutedRequest.objects.filter(initiative=OuterRef("pk"),
+                                            status=RoutedRequest.Status.ANSWERED)
+    for pk in (in_consultation.filter(routed_for=F("round_at")).filter(Exists(answered))
+               .exclude(Exists(open_requests)).exclude(Exists(talking))
+               .values_list("pk", flat=True)[:batch]):
+        try:
+            counts["settled"] += bool(settle_consultation(pk))
+        except Exception:  # one initiative must not stop the sweep of the others
+            logger.exception("settling failed", extra={"initiative": str(pk)})
 
     for pk in (RoutingMail.objects.filter(sent_at__isnull=True, created_at__lte=cutoff,
                                           attempts__lt=MAX_MAIL_ATTEMPTS)

@@ -116,3 +116,47 @@ def services_text_learn() -> Any:
     from loket.routing import text
 
     return text.learn
+
+
+def test_a_pause_in_consultation_is_the_same_round_for_the_sweeper(
+        town: Town, django_capture_on_commit_callbacks: Any) -> None:
+    import time_machine
+
+    from loket.core.actors import Actor
+    from loket.workflow.services import fire_transition
+
+    start = timezone.now()
+    initiative = initiative_in(State.PLAN_SUBMITTED, broker=town.broker, title="Zebrapad",
+                               description="Een zebrapad bij de school.")
+    with django_capture_on_commit_callbacks(execute=True):
+        fire_transition(initiative.pk, "send_to_consultation", town.actor(town.broker))
+    request = RoutedRequest.objects.get(initiative=initiative)
+    due = request.due_date
+    with time_machine.travel(start + timedelta(days=1)), \
+            django_capture_on_commit_callbacks(execute=True):
+        fire_transition(initiative.pk, "pause", Actor.initiators(initiative.pk))
+    with time_machine.travel(start + timedelta(days=15)), \
+            django_capture_on_commit_callbacks(execute=True):
+        fire_transition(initiative.pk, "resume", Actor.initiators(initiative.pk))
+        counts = services.sweep(timezone.now() + timedelta(hours=1))
+    assert counts["routings"] == 0
+    request.refresh_from_db()
+    assert request.due_date > due and request.status == RoutedRequest.Status.OPEN
+    assert RoutingMail.objects.filter(key__startswith="request:").count() == 1
+
+
+def test_answered_but_not_moved_on_is_settled_by_the_sweeper(town: Town) -> None:
+    initiative = initiative_in(State.CONSULTATION, title="Zebrapad",
+                               description="Een zebrapad bij de school.")
+    services.route_to_departments(str(initiative.pk))
+    request = RoutedRequest.objects.get(initiative=initiative)
+    type(initiative).objects.filter(pk=initiative.pk).update(state=State.PAUSED,
+                                                              paused_from=State.CONSULTATION)
+    services.answer_request(town.actor(town.official), request.pk, decision="approved")
+    # Resumed, but the settle task after the resume never arrived.
+    type(initiative).objects.filter(pk=initiative.pk).update(state=State.CONSULTATION,
+                                                              paused_from="")
+    assert services.sweep(later())["settled"] == 1
+    initiative.refresh_from_db()
+    assert initiative.state == State.READY
+    assert services.sweep(later())["settled"] == 0
