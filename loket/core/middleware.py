@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 # Pages behind a resident's tracking link show personal data: never stored by any cache.
@@ -34,6 +37,22 @@ class ApiMiddleware:
             response.setdefault("Cache-Control", "no-store")
         return response
 
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A database that is down is a 503 problem with Retry-After (clients retry), not a
+        500: the request was fine, the service is briefly unavailable."""
+        from django.db import InterfaceError, OperationalError
+
+        if not request.path.startswith(API_PREFIX):
+            return None
+        if isinstance(exception, OperationalError | InterfaceError):
+            from loket.core.api.problems import json_problem
+
+            logger.warning("database unavailable", extra={"path": request.path})
+            response = json_problem(request, 503, _("De database is tijdelijk niet bereikbaar. "
+                                                    "Probeer het zo opnieuw."))
+            response["Retry-After"] = "5"
+            return response
+        return None
 
     @staticmethod
     def too_large(request: HttpRequest) -> bool:

@@ -108,3 +108,20 @@ def test_api_with_a_session_needs_csrf_for_writes() -> None:
                            content_type="application/json")
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_database_down_is_a_503_problem_with_retry_after(monkeypatch) -> None:
+    from django.db import OperationalError
+
+    from loket.intake import selectors
+
+    def down(token: str) -> None:
+        raise OperationalError("connection to server failed: Connection refused")
+
+    monkeypatch.setattr("loket.privacy.api.views.initiative_for_token", down)
+    assert selectors  # the view imports the selector by name
+    response = Client(raise_request_exception=False).get(f"/api/v1/tracking/{TOKEN}/data")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "5"
+    assert "Connection refused" not in response.content.decode()
