@@ -119,6 +119,34 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object,
     worker.stop()
 
 
+def _worker_idle(worker: WorkerProcess) -> bool:
+    """Nothing queued and nothing running: the worker no longer touches the database."""
+    from loket.celery import app
+
+    if worker.proc is None or worker.proc.poll() is not None:
+        return True
+    with app.connection_for_read() as conn:
+        queued = conn.default_channel.client.llen("celery")
+    active = app.control.inspect(timeout=1).active() or {}
+    return queued == 0 and not any(active.values())
+
+
+@pytest.fixture(autouse=True)
+def _drain_worker(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let the real worker finish before the test database is flushed.
+
+    TRUNCATE during a task still writing deadlocks (seen in CI); our teardown runs before
+    the database fixture's because we request it first.
+    """
+    if "celery_worker_process" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    worker = request.getfixturevalue("celery_worker_process")
+    yield
+    wait_until(lambda: _worker_idle(worker), timeout=30, interval=0.2)
+
+
 def wait_until(predicate: object, timeout: float = 20.0, interval: float = 0.1) -> bool:
     """Poll `predicate()` until it is truthy or the timeout passes (integration tests)."""
     deadline = time.monotonic() + timeout

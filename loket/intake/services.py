@@ -153,7 +153,8 @@ def _require_initiators(initiative: Initiative, actor: Actor) -> None:
 def update_plan(initiative: Initiative, actor: Actor, data: Any) -> Initiative:
     """The initiators rewrite title and/or description while the plan is still being shaped.
 
-    A changed text re-computes the coupling suggestions (routing follows the workflow).
+    A changed text re-computes the coupling suggestions and the routing proposal (which
+    only replaces machine suggestions the broker has not decided on).
     """
     _require_initiators(initiative, actor)
     errors = Errors()
@@ -177,8 +178,10 @@ def update_plan(initiative: Initiative, actor: Actor, data: Any) -> Initiative:
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
             from loket.coupling.tasks import suggest_couplings
+            from loket.routing.tasks import propose_routing
 
             enqueue_on_commit(suggest_couplings, str(locked.pk))
+            enqueue_on_commit(propose_routing, str(locked.pk))
     return locked
 
 

@@ -316,6 +316,7 @@ def test_unknown_token_is_404_problem(client: Client) -> None:
 def test_plan_update_through_token(client: Client, django_capture_on_commit_callbacks) -> None:
     initiative, token = tracked(client)
     with mock.patch("loket.coupling.services.suggest_couplings") as coupling, \
+            mock.patch("loket.routing.services.propose_routing") as routing, \
             django_capture_on_commit_callbacks(execute=True):
         response = client.patch(f"/api/v1/tracking/{token}",
                                 json.dumps({"description": "Nu met kas"}),
@@ -323,6 +324,7 @@ def test_plan_update_through_token(client: Client, django_capture_on_commit_call
     assert response.status_code == 200, response.content
     assert response.json()["description"] == "Nu met kas"
     coupling.assert_called_once_with(str(initiative.pk))
+    routing.assert_called_once_with(str(initiative.pk))
 
 
 def test_plan_update_refused_after_plan_submitted(client: Client) -> None:
