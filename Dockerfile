@@ -13,4 +13,4 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --no-input
 RUN useradd --system loket && chown -R loket /app
 USER loket
 EXPOSE 8000
-CMD ["gunicorn", "loket.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "loket.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

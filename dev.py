@@ -59,8 +59,9 @@ def start() -> int:
     periodic = subprocess.Popen([PY, "manage.py", "run_periodic"], cwd=ROOT, env=env)
     web = subprocess.Popen(
         [PY, "-m", "gunicorn", "loket.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", env.get("WEB_CONCURRENCY", "2"), "--threads", "4",
-         "--access-logfile", "-"],
+         "--workers", env.get("WEB_CONCURRENCY", "2"), "--threads", "4"],
+        # No gunicorn access log: its request lines would carry residents' tracking links,
+        # and it bypasses Loket's masking log filter.
         cwd=ROOT, env=env,
     )
     print(f"[loket] serving http://127.0.0.1:{port}/  (stop with Ctrl+C)", flush=True)

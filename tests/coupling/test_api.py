@@ -58,7 +58,7 @@ def test_staff_read_ranked_couplings(initiative):
 
 def test_anonymous_and_unknown(initiative):
     url = f"/api/v1/initiatives/{initiative.pk}/couplings"
-    assert client_for().get(url).status_code == 403  # session auth: DRF answers 403
+    assert client_for().get(url).status_code == 401  # not logged in
     missing = client_for(ManagerFactory()).get(
         "/api/v1/initiatives/00000000-0000-0000-0000-000000000000/couplings")
     assert missing.status_code == 404 and missing["Content-Type"] == PROBLEM
@@ -123,7 +123,7 @@ def test_policy_carriers_manager_writes_staff_reads():
     assert patched.status_code == 200 and patched.json()["active"] is False
     assert PolicyCarrier.objects.get(code="cultuur-voor-iedereen").active_until.year == 2025
     assert manager.patch("/api/v1/policy-carriers/onbekend", {}, format="json").status_code == 404
-    assert client_for().get("/api/v1/policy-carriers").status_code == 403
+    assert client_for().get("/api/v1/policy-carriers").status_code == 401
 
 
 def test_openapi_documents_the_coupling_operations():

@@ -10,7 +10,7 @@ from tests.factories import BrokerFactory, InitiativeFactory, InitiatorFactory
 
 pytestmark = pytest.mark.django_db
 
-TOKEN = new_tracking_token()
+TOKEN = "B5wrzxGqTTC_gWbrfsdx5kV7cvF0EXAnETPXFONEt_k"  # fixed: xdist needs stable test ids
 
 
 def assert_baseline(response) -> None:
