@@ -312,11 +312,11 @@ def plans() -> list[list[str]]:
 
     now = timezone.now()
     rows = []
-    stalled = Initiative.objects.filter(
+    stalled = Initiative.objects.order_by().filter(
         state="intake", state_entered_at__lt=now - timezone.timedelta(days=14)
     ).values_list("id", "state_entered_at")
     rows.append(explain("stall candidates (intake)", *stalled.query.sql_with_params()))
-    overdue = RoutedRequest.objects.filter(
+    overdue = RoutedRequest.objects.order_by().filter(
         status="open", due_date__lt=timezone.localdate(now), initiative__state="consultation"
     ).values_list("id", "initiative_id", "department_id", "due_date")
     rows.append(explain("overdue requests", *overdue.query.sql_with_params()))
@@ -327,11 +327,11 @@ def plans() -> list[list[str]]:
         answers = services.answers_without_follow_up(rule, timezone.localdate(now)).values_list(
             "id", "request__initiative_id", "request__department_id", "created_at")
         rows.append(explain(f"answers: {kind}", *answers.query.sql_with_params()))
-    no_broker = Initiative.objects.filter(
+    no_broker = Initiative.objects.order_by().filter(
         broker__isnull=True, state__in=["submitted", "intake", "elaboration", "paused"],
         created_at__lt=now).values_list("id", "created_at")
     rows.append(explain("no broker", *no_broker.query.sql_with_params()))
-    open_flags = Flag.objects.filter(cleared_at__isnull=True).values_list(
+    open_flags = Flag.objects.filter(cleared_at__isnull=True).order_by().values_list(
         "pk", "initiative_id", "kind", "cause")
     rows.append(explain("open flags (scan)", *open_flags.query.sql_with_params()))
     page = selectors.open_flags(now=now)[:25]
@@ -381,10 +381,15 @@ def main() -> None:
     notify, (notified, emails) = timed(services.notify_pending)
     log(f"notification of the first run: {notify:.2f} s, {notified:,} flags in {emails} "
         f"digest e-mails")
-    steady, steady_result = timed(lambda: services.scan_flags(), repeat=3)
-    log(f"scan, steady state (median of 3): {steady:.2f} s -> {vars(steady_result)}")
+    steady_times = []
+    for _ in range(5):
+        one, steady_result = timed(lambda: services.scan_flags())
+        steady_times.append(one)
+    steady, best = statistics.median(steady_times), min(steady_times)
+    log(f"scan, steady state: median of 5 {steady:.2f} s, best {best:.2f} s -> "
+        f"{vars(steady_result)}")
     results.update(first=first, first_result=vars(first_result), notify=notify,
-                   notified=notified, emails=emails, steady=steady)
+                   notified=notified, emails=emails, steady=steady, steady_best=best)
 
     live, _ = timed(lambda: selectors.compute_summary(), repeat=3)
     log(f"summary aggregation (beat refresh), median of 3: {live * 1000:.0f} ms")
@@ -418,6 +423,7 @@ def main() -> None:
     results["http"] = http
     results["plans"] = plans()
     results["total"] = time.perf_counter() - started
+    results["load"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     log(f"\ntotal {results['total']:.0f} s")
     if args.write:
         write_docs(args.rows, counts, results)
@@ -442,7 +448,8 @@ def write_docs(rows: int, counts: dict[str, int], r: dict[str, Any]) -> None:
         f"| scan, first run (raises {first['raised']:,} flags) | {r['first']:.2f} s |",
         f"| notifications of that first run ({r['notified']:,} flags, {r['emails']} digest "
         f"e-mails) | {r['notify']:.2f} s |",
-        f"| **scan, steady state** (what beat runs every 15 minutes) | **{r['steady']:.2f} s** |",
+        f"| **scan, steady state** (what beat runs every 15 minutes; median of 5, best) | "
+        f"**{r['steady']:.2f} s** ({r['steady_best']:.2f} s) |",
         f"| summary aggregation (beat refreshes the snapshot) | {r['live_summary'] * 1000:.0f} "
         "ms |",
     ]
@@ -468,6 +475,10 @@ def write_docs(rows: int, counts: dict[str, int], r: dict[str, Any]) -> None:
         "times with percentile_cont); that takes longer than a request may, so the beat task "
         "refreshes a snapshot after every scan and the endpoint serves it (one query). It is "
         "recomputed on request only when older than LOKET_DASHBOARD_MAX_AGE_SECONDS.",
+        f"- Load average of the shared machine during the run: {r.get('load', '?')} (other "
+        "engineers' jobs share the 2 cores; times under load are up to twice the quiet ones).",
+        "- The first run is what a fresh install (or a mass event) costs once: 55,000 flags "
+        "inserted through the ORM, and their notification in one digest per recipient.",
         "- The stalled CSV exports every open flag at once (not a page); it is a download, "
         "not an interactive request.",
         SECTION_END,

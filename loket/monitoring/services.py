@@ -111,7 +111,7 @@ def _stall_candidates(today: date) -> Iterator[tuple[Key, Lazy]]:
         holder = BALL_HOLDER.get(rule.state, BallHolder.BROKER)
         ball = (Flag.BallHolder.INITIATORS if holder == BallHolder.INITIATORS
                 else Flag.BallHolder.BROKER)
-        rows = (Initiative.objects
+        rows = (Initiative.objects.order_by()  # no sorting: the scan needs sets, not order
                 .filter(state=rule.state, state_entered_at__lt=cutoff)
                 .values_list("id", "state_entered_at", "area_id", "broker_id"))
         prefix = f"state:{rule.state}:"
@@ -132,7 +132,7 @@ def _overdue_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Laz
     # Only while in consultation: when paused the clock is stopped (routing moves
     # the due dates on resume), so an open request of a paused initiative is not overdue.
     cutoff = _add_working_days(today, -rule.working_days)
-    rows = (RoutedRequest.objects
+    rows = (RoutedRequest.objects.order_by()
             .filter(status=RoutedRequest.Status.OPEN, due_date__lt=cutoff,
                     initiative__state=State.CONSULTATION)
             .values_list("id", "initiative_id", "department_id", "due_date",
@@ -151,7 +151,7 @@ def answers_without_follow_up(rule: BlockRule, today: date) -> models.QuerySet:
     department owes a new answer that supersedes this one.
     """
     cutoff = _start_of(_add_working_days(today, -rule.working_days) + timedelta(days=1))
-    answers = Answer.objects.filter(
+    answers = Answer.objects.order_by().filter(
         superseded_by__isnull=True,
         request__status=RoutedRequest.Status.ANSWERED,
         request__initiative__state__in=FOLLOW_UP_STATES,
@@ -203,7 +203,7 @@ def _no_broker_spec(created_at: datetime, days: int, escalation: int) -> Wanted:
 
 def _no_broker_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Lazy]]:
     cutoff = _start_of(_add_working_days(today, -rule.working_days) + timedelta(days=1))
-    rows = (Initiative.objects
+    rows = (Initiative.objects.order_by()
             .filter(broker__isnull=True, state__in=[*ACTIVE_STATES, State.PAUSED],
                     created_at__lt=cutoff)
             .values_list("id", "created_at", "area_id"))
@@ -285,7 +285,7 @@ def scan_flags(now: datetime | None = None, *, notify: bool = True) -> ScanResul
         open_flags = {
             (initiative_id, kind, cause): (pk, area_id, broker_id)
             for pk, initiative_id, kind, cause, area_id, broker_id
-            in Flag.objects.filter(cleared_at__isnull=True)
+            in Flag.objects.filter(cleared_at__isnull=True).order_by()
             .values_list("pk", "initiative_id", "kind", "cause", "area_id", "broker_id")
         }
         gone = [pk for key, (pk, _, _) in open_flags.items() if key not in wanted]
