@@ -70,9 +70,8 @@ class StalledView(DashboardView):
         now = timezone.now()
         context = {"now": now, "request": request}
         if request.accepted_renderer.format == "csv":
-            flags = selectors.open_flags(now=now, **query.validated_data)
-            data = StalledFlagSerializer(flags, many=True, context=context).data
-            return self.csv("vastgelopen-initiatieven", *stalled_rows(data))
+            flags = selectors.open_flags(now=now, related=False, **query.validated_data)
+            return self.csv("vastgelopen-initiatieven", *stalled_rows(flags, now))
         # Page over the flag table alone (ids), then join in only that page's rows.
         ids = selectors.open_flags(now=now, related=False, **query.validated_data)
         paginator = self.pagination_class()
