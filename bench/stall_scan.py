@@ -496,6 +496,10 @@ def write_docs(rows: int, counts: dict[str, int], r: dict[str, Any]) -> None:
         "engineers' jobs share the 2 cores; times under load are up to twice the quiet ones).",
         "- The first run is what a fresh install (or a mass event) costs once: 55,000 flags "
         "inserted through the ORM, and their notification in one digest per recipient.",
+        "- The two answer rules read routing_answer sequentially (about 0.1 s each here): "
+        "routing's Answer has no index on decision. A partial index on (decision, created_at) "
+        "WHERE decision IN ('declined', 'conversation_needed') in routing would make them "
+        "index-backed; asked of routing.",
         "- The stalled CSV exports every open flag at once (not a page); it is a download, "
         "not an interactive request.",
         SECTION_END,
