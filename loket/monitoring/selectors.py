@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, FloatField, Func, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -234,6 +234,10 @@ def summary(now: datetime | None = None) -> dict[str, Any]:
 def refresh_summary(now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     data = compute_summary(now)
-    DashboardSnapshot.objects.update_or_create(
-        key=DashboardSnapshot.SUMMARY, defaults={"data": data, "computed_at": now})
+    try:
+        with transaction.atomic():
+            DashboardSnapshot.objects.update_or_create(
+                key=DashboardSnapshot.SUMMARY, defaults={"data": data, "computed_at": now})
+    except IntegrityError:  # a concurrent refresh stored its snapshot first: equally fresh
+        pass
     return data
