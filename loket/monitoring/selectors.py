@@ -187,14 +187,26 @@ def compute_summary(now: datetime | None = None) -> dict[str, Any]:
                 .annotate(n=Count("pk")).values_list("month", "n"))
         return {_month_key(m): n for m, n in rows}
 
+    def monthly_lead(target: str) -> dict[str, float | None]:
+        """Median days from submission to `target`, per month in which it was reached."""
+        medians = grouped_medians(
+            TransitionLog.objects.order_by().filter(target=target, at__gte=start)
+            .annotate(g=TruncMonth("at", tzinfo=tz),
+                      v=Seconds(F("at"), F("initiative__created_at")))
+            .values_list("g", "v"))
+        return {_month_key(m): _days(v) for m, v in medians.items()}
+
     submitted = monthly(Initiative.objects, "created_at")
     realized = monthly(TransitionLog.objects.filter(target=State.REALIZED), "at")
     flagged = monthly(Flag.objects, "created_at")
+    ready_lead, realized_lead = monthly_lead(State.READY), monthly_lead(State.REALIZED)
     trend = []
     for back in range(TREND_MONTHS - 1, -1, -1):
         key = _month_key(_month_start(now, back))
         trend.append({"month": key, "submitted": submitted.get(key, 0),
-                      "realized": realized.get(key, 0), "flagged": flagged.get(key, 0)})
+                      "realized": realized.get(key, 0), "flagged": flagged.get(key, 0),
+                      "lead_to_ready_days": ready_lead.get(key),
+                      "lead_to_realized_days": realized_lead.get(key)})
 
     couplings = [
         {"carrier": r["carrier__code"], "name": r["carrier__name"], "accepted": r["n"]}
@@ -215,6 +227,8 @@ def compute_summary(now: datetime | None = None) -> dict[str, Any]:
 
 
 def _month_key(value: Any) -> str:
+    if isinstance(value, str):  # SQLite returns truncated dates from raw SQL as text
+        return value[:7]
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{value.year:04d}-{value.month:02d}"

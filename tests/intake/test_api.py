@@ -435,8 +435,9 @@ def test_stalled_filter_uses_the_registered_condition(client: Client) -> None:
     from loket.intake import selectors
 
     client.force_login(ManagerFactory())
-    response = client.get("/api/v1/initiatives?stalled=true")
-    assert response.status_code == 400  # nothing registered yet: say so, don't guess
+    with mock.patch.object(selectors, "_stalled_conditions", []):
+        response = client.get("/api/v1/initiatives?stalled=true")
+    assert response.status_code == 400  # nothing registered: say so, don't guess
     stuck = InitiativeFactory(title="Vast")
     InitiativeFactory(title="Loopt")
     with mock.patch.object(selectors, "_stalled_conditions", [lambda: Q(title="Vast")]):

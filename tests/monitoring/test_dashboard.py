@@ -166,6 +166,11 @@ def test_summary_figures(broker: object, department: Department, area: Area,
     march = next(m for m in body["monthly_trend"] if m["month"] == "2026-03")
     assert march["submitted"] == 12
     assert sum(m["realized"] for m in body["monthly_trend"]) == 3
+    # lead times per month of reaching the state: ready after 10, 11, 12 days (March),
+    # realized after 30, 31, 32 days (April)
+    april = next(m for m in body["monthly_trend"] if m["month"] == "2026-04")
+    assert (march["lead_to_ready_days"], march["lead_to_realized_days"]) == (11.0, None)
+    assert (april["lead_to_ready_days"], april["lead_to_realized_days"]) == (None, 31.0)
     assert body["accepted_couplings_per_carrier"] == [
         {"carrier": "groen", "name": "Groen", "accepted": 3}]
 
@@ -255,3 +260,17 @@ def selectors_queries() -> int:
     with CaptureQueriesContext(connection) as ctx:
         selectors.compute_summary(NOW)
     return len(ctx.captured_queries)
+
+
+def test_staff_list_filters_on_open_flags(broker: object, department: Department, area: Area,
+                                           manager: object) -> None:
+    populate(2, broker, department, area)
+    flagged = {str(pk) for pk in Flag.objects.filter(cleared_at__isnull=True)
+               .values_list("initiative_id", flat=True)}
+    assert flagged  # populate leaves stalled and overdue initiatives behind
+    client = client_for(manager)
+    stalled = client.get("/api/v1/initiatives?stalled=true&page_size=100").json()["results"]
+    moving = client.get("/api/v1/initiatives?stalled=false&page_size=100").json()["results"]
+    assert {i["id"] for i in stalled} == flagged
+    assert not {i["id"] for i in moving} & flagged
+    assert len(stalled) + len(moving) == 8

@@ -52,6 +52,10 @@ def summary(request: HttpRequest) -> HttpResponse:
         "trend": bar_chart(trend, label="month", value="submitted",
                            series=[("submitted", "bar", _("ingediend")),
                                    ("realized", "bar bar-alt", _("gerealiseerd"))]),
+        "lead": bar_chart(trend, label="month", value="lead_to_ready_days",
+                          series=[("lead_to_ready_days", "bar", _("dagen tot klaar")),
+                                  ("lead_to_realized_days", "bar bar-alt",
+                                   _("dagen tot gerealiseerd"))]),
     }
     return render(request, "web/summary.html", {
         "d": data, "charts": charts, "generated_at": parse_datetime(str(data["generated_at"]))})
