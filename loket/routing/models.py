@@ -98,6 +98,11 @@ class Answer(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("antwoord")
         verbose_name_plural = _("antwoorden")
+        indexes = [
+            # The stall scan's follow-up rules read only these answers, by age.
+            models.Index(fields=["decision", "created_at"], name="answer_follow_up_idx",
+                         condition=models.Q(decision__in=["declined", "conversation_needed"])),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.request_id})"
