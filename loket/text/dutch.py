@@ -278,6 +278,20 @@ _DURATION = frozenset(
 _NEGATORS = frozenset(_wordlist("niet geen niets"))
 _NEEDLESS = frozenset(_wordlist("hoeft hoeven hoef"))
 
+# The purpose of an initiative ("zodat bewoners in een rolstoel ook kunnen tuinieren", "om
+# eenzaamheid tegen te gaan", "tegen hardrijders") and whom it is for ("voor ouderen",
+# "voor kinderen uit de wijk") say more about the policy it serves than the means ("kinderen
+# van de school komen helpen"). Such tokens are marked; coupling weighs them more.
+PURPOSE_MARKERS: frozenset[str] = frozenset(_wordlist("zodat opdat waardoor tegen"))
+BENEFICIARY_MARKERS: frozenset[str] = frozenset(_wordlist("voor"))
+_PURPOSE_REACH = 8  # words after a marker that belong to its clause at most
+# "kinderen van de basisschool komen helpen", "de ouders helpen mee": the people before a
+# help verb in their clause are the means, not the target group ("elkaar helpen" is the point).
+HELP_VERBS: frozenset[str] = frozenset(
+    _wordlist("helpen helpt hielpen meehelpen helpen meedoen meewerken assisteren")
+)
+_NOT_HELPERS = frozenset(_wordlist("elkaar samen mee"))
+
 _WORD_RE = re.compile(r"[^\W_]+(?:['’`][^\W_]+)*")
 _DIMINUTIVES: tuple[str, ...] = ("etjes", "etje", "tjes", "tje", "pjes", "pje", "jes", "je")
 _VOWEL_PAIRS = re.compile(r"([aeou])\1")
@@ -631,6 +645,8 @@ class Analysis:
     spans: list[Span] = field(default_factory=list)
     venues: frozenset[int] = frozenset()  # token indices naming the venue of an activity
     ignored: frozenset[int] = frozenset()  # token indices in "already have / not needed"
+    purposes: frozenset[int] = frozenset()  # token indices in a purpose clause or "voor X"
+    helpers: frozenset[int] = frozenset()  # token indices naming who helps (the means)
 
     @property
     def stems(self) -> list[str]:
@@ -730,6 +746,8 @@ def analyze(text: str, *, title: str = "", vocabulary: Vocabulary | None = None)
             )
     venues = _venue_tokens(tokens)
     ignored = _ignored_tokens(tokens, clauses)
+    purposes = _purpose_tokens(tokens, clauses)
+    helpers = _helper_tokens(tokens, clauses)
     spans: list[Span] = []
     offsets: list[int] = []
     offset = 0
@@ -758,7 +776,13 @@ def analyze(text: str, *, title: str = "", vocabulary: Vocabulary | None = None)
                 )
             )
     return Analysis(
-        title + "\n" + text if title else text, tokens, spans, frozenset(venues), ignored
+        title + "\n" + text if title else text,
+        tokens,
+        spans,
+        frozenset(venues),
+        ignored,
+        purposes,
+        helpers,
     )
 
 
@@ -800,6 +824,51 @@ def _venue_tokens(tokens: list[Token]) -> set[int]:
     return venues
 
 
+def _purpose_tokens(tokens: list[Token], clauses: list[int]) -> frozenset[int]:
+    """Tokens that state the goal ("zodat ...", "om ... te ...", "tegen ...") or whom it is for.
+
+    A purpose runs from its marker to the end of the clause (at most a few words); "om"
+    counts only with a later "te" in the same clause ("om elkaar te leren kennen"), "voor"
+    only for the noun phrase right after it ("voor (de) ouderen"), not for times or prices
+    ("voor 3 euro", "voor de zomer" are short and rarely match a carrier term anyway).
+    """
+    out: set[int] = set()
+    n = len(tokens)
+    for i, token in enumerate(tokens):
+        w = token.word
+        same = [j for j in range(i + 1, min(n, i + 1 + _PURPOSE_REACH)) if clauses[j] == clauses[i]]
+        if w in PURPOSE_MARKERS or (w == "om" and any(tokens[j].word == "te" for j in same)):
+            out.update(same)
+        elif w in BENEFICIARY_MARKERS:
+            for j in same[:4]:
+                out.add(j)
+                if _is_content(tokens[j].word) and tokens[j].word not in _NP_FILLERS:
+                    # the head noun, and "uit/van/met X" right after it ("kinderen met een
+                    # beperking", "mensen met weinig geld")
+                    k = j + 1
+                    if k < n and clauses[k] == clauses[i] and tokens[k].word in ("met", "uit"):
+                        tail = range(k + 1, min(n, k + 4))
+                        out.update(x for x in tail if clauses[x] == clauses[i])
+                    break
+    return frozenset(out)
+
+
+def _helper_tokens(tokens: list[Token], clauses: list[int]) -> frozenset[int]:
+    """Tokens before a help verb in the same clause: who helps, not whom it is for."""
+    out: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token.word not in HELP_VERBS:
+            continue
+        j = i - 1
+        if j >= 0 and tokens[j].word in _NOT_HELPERS | {"te"}:
+            continue  # "elkaar helpen", "om te helpen": not a subject before the verb
+        while j >= 0 and clauses[j] == clauses[i] and tokens[j].in_title == token.in_title:
+            if tokens[j].word not in _NOT_HELPERS:
+                out.add(j)
+            j -= 1
+    return frozenset(out)
+
+
 def _is_duration(following: list[str]) -> bool:
     """ "al jaren", "al 6 jaar": for a long time (a complaint), not "already have"."""
     return bool(following) and (following[0] in _DURATION or following[0].isdigit())
@@ -833,6 +902,7 @@ class Match:
     kind: str
     in_title: bool = False
     venue: bool = False  # the word names where something happens, not what it is about
+    tokens: tuple[int, ...] = ()  # token indices of the words found
 
     @property
     def factor(self) -> float:
@@ -919,7 +989,7 @@ class Matcher:
         for span in analysis.spans:
             for term in self._single.get(span.key, ()):
                 venue = span.token in analysis.venues
-                match = Match(term, span.found, span.kind, span.in_title, venue)
+                match = Match(term, span.found, span.kind, span.in_title, venue, (span.token,))
                 found.setdefault(term, []).append((match, span))
         if self._phrases:
             positions: dict[str, list[int]] = {}
@@ -932,7 +1002,7 @@ class Matcher:
                     shown = " ".join(analysis.tokens[i].text for i in hit)
                     in_title = all(analysis.tokens[i].in_title for i in hit)
                     found.setdefault(phrase.term, []).append(
-                        (Match(phrase.term, shown, "zinsdeel", in_title), None)
+                        (Match(phrase.term, shown, "zinsdeel", in_title, False, tuple(hit)), None)
                     )
         return found
 
@@ -961,7 +1031,8 @@ class Matcher:
                 kind = "combinatie" if weakest >= 0.75 else "deel"
                 shown = " … ".join(m.found for m in part_matches)
                 in_title = any(m.in_title for m in part_matches)
-                result[term] = Match(term, shown, kind, in_title)
+                hit = tuple(sorted({t for m in part_matches for t in m.tokens}))
+                result[term] = Match(term, shown, kind, in_title, False, hit)
         order = {t: i for i, t in enumerate(self.terms)}
         return sorted(result.values(), key=lambda m: order.get(m.term, len(order)))
 

@@ -64,6 +64,12 @@ class Settings:
     sure_department_score: float = 2.0  # ...but this much always suffices
     max_departments: int = 4
     carrier_scale: float = 2.5  # raw score at which a carrier's score is about 0.63
+    # Carrier ranking only (departments keep the logic above; routing shares it):
+    # Chosen by leave-one-set-out over our older labelled sets (docs/coupling.md).
+    carrier_title_boost: float = 1.5  # the title names what the initiative is
+    purpose_boost: float = 1.25  # a word in the goal ("zodat ...", "voor ouderen") counts more
+    helper_factor: float = 0.5  # a word naming who helps ("de ouders helpen mee") counts less
+    one_count_per_word: bool = True  # a word matching two terms of a carrier counts once
 
 
 @dataclass
@@ -192,27 +198,77 @@ class _Group:
         self.matcher = Matcher(terms, vocabulary, extend=False)
 
     def score(
-        self, analysis: Analysis, settings: Settings
+        self, analysis: Analysis, settings: Settings, *, carriers: bool = False
     ) -> list[tuple[Profile, float, list[Evidence]]]:
+        """Every profile's raw score and evidence.
+
+        ``carriers`` switches on the ranking refinements of :class:`Settings` that concern
+        coupling only (title, purpose, helpers, one count per word); departments are scored
+        exactly as routing expects.
+        """
         matches: dict[str, Match] = {m.term: m for m in self.matcher.match(analysis)}
+        title_boost = settings.carrier_title_boost if carriers else settings.title_boost
         out = []
         for p in self.profiles:
             best: dict[str, Evidence] = {}  # one per word key: word forms count once
+            tokens_of: dict[str, tuple[int, ...]] = {}
             for term, weight in self.weights[p.code].items():
                 m = matches.get(term)
                 if m is None or weight <= 0:
                     continue
-                value = weight * m.factor * (settings.title_boost if m.in_title else 1.0)
+                value = weight * m.factor * (title_boost if m.in_title else 1.0)
                 kind = "geleerd" if term in self.learned[p.code] else m.kind
                 if m.venue and kind != "geleerd":
                     kind = "plaats"
+                if (
+                    carriers
+                    and settings.purpose_boost != 1.0
+                    and not m.in_title
+                    and m.tokens
+                    and all(t in analysis.purposes for t in m.tokens)
+                ):
+                    value *= settings.purpose_boost
+                    if kind in ("woord", "synoniem", "tikfout", "zinsdeel", "combinatie"):
+                        kind = "doel"
+                elif (
+                    carriers
+                    and settings.helper_factor != 1.0
+                    and m.tokens
+                    and all(t in analysis.helpers for t in m.tokens)
+                ):
+                    value *= settings.helper_factor
+                    kind = "helpers"
                 k = self.matcher.term_key(term)
                 if k not in best or value > best[k].weight:
                     best[k] = Evidence(term, m.found, kind, value)
+                    tokens_of[k] = m.tokens
+            if carriers and settings.one_count_per_word:
+                best = _one_per_word(best, tokens_of)
             evidence = sorted(best.values(), key=lambda e: (-e.weight, e.term))
             raw = sum(e.weight for e in evidence) + p.prior
             out.append((p, raw, evidence))
         return out
+
+
+def _one_per_word(
+    best: dict[str, Evidence], tokens_of: Mapping[str, tuple[int, ...]]
+) -> dict[str, Evidence]:
+    """Keep, for every single word of the text, only its strongest term.
+
+    "kids" matches both "kids" and (as a synonym) "kinderen", "dorpshuis" both "dorpshuis"
+    and "buurthuis": one word is one piece of evidence. Phrases and combinations (several
+    words) are left alone.
+    """
+    kept: dict[str, Evidence] = {}
+    by_token: dict[int, str] = {}
+    for k, e in sorted(best.items(), key=lambda kv: (-kv[1].weight, kv[0])):
+        toks = tokens_of.get(k, ())
+        if len(toks) == 1 and toks[0] in by_token:
+            continue
+        if len(toks) == 1:
+            by_token[toks[0]] = k
+        kept[k] = e
+    return kept
 
 
 def _join_nl(items: Sequence[str]) -> str:
@@ -310,7 +366,7 @@ class Suggester:
         title_text = title or ""
         carriers: list[Ranked] = []
         corder = {p.code: i for i, p in enumerate(self.carriers.profiles)}
-        for p, raw, evidence in self.carriers.score(analysis, s):
+        for p, raw, evidence in self.carriers.score(analysis, s, carriers=True):
             score = 1 - math.exp(-raw / s.carrier_scale)
             carriers.append(
                 Ranked(
