@@ -71,10 +71,20 @@ def known(db: None) -> dict[str, Any]:
 
 
 @pytest.fixture
-def api_schema(known: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+def api_schema(known: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+               request: pytest.FixtureRequest) -> Any:
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
     from rest_framework.settings import api_settings
 
     from loket.wsgi import application
+
+    # The WSGI app runs inside the test's transaction. Like Django's test client, keep the
+    # request signals from closing that connection (PostgreSQL: "the connection is closed").
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    request.addfinalizer(lambda: (request_started.connect(close_old_connections),
+                                  request_finished.connect(close_old_connections)))
 
     # The fuzzer is one client sending thousands of requests: lift the public throttles.
     for scope in list(api_settings.DEFAULT_THROTTLE_RATES):
