@@ -362,3 +362,5 @@ LOKET_DEPARTMENT_PROFILES = os.environ.get(
 )
 LOKET_COUPLING_MIN_SCORE = float(os.environ.get("LOKET_COUPLING_MIN_SCORE", "") or 0.3)
 LOKET_COUPLING_MAX_SUGGESTIONS = env_int("LOKET_COUPLING_MAX_SUGGESTIONS", 5)
+# Mounts bench/bareview.py (a plain one-row-insert view) for bench/load_intake.py only.
+LOKET_BENCH_BARE = env_bool("LOKET_BENCH_BARE")

@@ -23,6 +23,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("loket.web.urls")),
 ]
+if settings.LOKET_BENCH_BARE:  # bench/load_intake.py's baseline; off unless asked for
+    urlpatterns.insert(0, path("bench/", include("bench.bareview")))
 if settings.OIDC_ENABLED:
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
 

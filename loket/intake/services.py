@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,27 +51,23 @@ class Submission:
     duplicate: bool = False
 
 
-def next_reference(year: int) -> str:
-    """`INI-<year>-<5 digits>`, gap-free per year; call inside a transaction.
-
-    The UPDATE ... SET last = last + 1 takes the row lock (PostgreSQL) or the write lock
-    (SQLite) until commit, so concurrent submissions never get the same number.
-    """
-    updated = ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                ReferenceCounter.objects.create(year=year, last=1)
-        except IntegrityError:  # another submission created this year's counter first
-            ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.get(year=year).last
-    return f"INI-{year}-{number:05d}"
+def next_reference(counter: ReferenceCounter) -> str:
+    """`INI-<year>-<5 digits>`, gap-free per year; the caller holds the counter's row lock
+    (`_lock_year_counter`), so the number read with the lock is the last one given."""
+    ReferenceCounter.objects.filter(year=counter.year).update(last=F("last") + 1)
+    counter.last += 1
+    return f"INI-{counter.year}-{counter.last:05d}"
 
 
-def _lock_year_counter(year: int) -> None:
-    """Serialise submissions of a year so the duplicate check cannot race (PostgreSQL)."""
-    ReferenceCounter.objects.get_or_create(year=year)
-    list(ReferenceCounter.objects.select_for_update().filter(year=year))
+def _lock_year_counter(year: int) -> ReferenceCounter:
+    """Lock this year's counter row until commit (PostgreSQL row lock; SQLite's write lock
+    comes with the UPDATE): serialises submissions of a year so the duplicate check cannot
+    race and references stay unique and gap-free. One query once the year's row exists."""
+    counter = ReferenceCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:
+        ReferenceCounter.objects.get_or_create(year=year)  # a racing first one may win
+        counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    return counter
 
 
 def find_duplicate(data: SubmissionData, now: Any) -> Initiative | None:
@@ -95,7 +91,7 @@ def submit_initiative(data: Any, *, actor: Actor | None = None) -> Submission:
     now = timezone.now()
     year = timezone.localdate(now).year
     with transaction.atomic():
-        _lock_year_counter(year)
+        counter = _lock_year_counter(year)
         existing = find_duplicate(submission, now)
         if existing is not None:
             _reissue_link(existing, reason="repeat")
@@ -104,7 +100,7 @@ def submit_initiative(data: Any, *, actor: Actor | None = None) -> Submission:
 
         token = new_tracking_token()
         initiative = Initiative.objects.create(
-            reference=next_reference(year), title=submission.title,
+            reference=next_reference(counter), title=submission.title,
             description=submission.description, area=submission.area,
             address=submission.address, lat=submission.lat, lon=submission.lon,
             requested_budget=submission.requested_budget, support=submission.support,
