@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,23 +51,36 @@ class Submission:
     duplicate: bool = False
 
 
-def next_reference(counter: ReferenceCounter) -> str:
-    """`INI-<year>-<5 digits>`, gap-free per year; the caller holds the counter's row lock
-    (`_lock_year_counter`), so the number read with the lock is the last one given."""
-    ReferenceCounter.objects.filter(year=counter.year).update(last=F("last") + 1)
-    counter.last += 1
-    return f"INI-{counter.year}-{counter.last:05d}"
+# Advisory-lock namespace of the duplicate guard (any constant no other code uses).
+DUPLICATE_GUARD_LOCK = 0x4C4F4B  # "LOK"
 
 
-def _lock_year_counter(year: int) -> ReferenceCounter:
-    """Lock this year's counter row until commit (PostgreSQL row lock; SQLite's write lock
-    comes with the UPDATE): serialises submissions of a year so the duplicate check cannot
-    race and references stay unique and gap-free. One query once the year's row exists."""
-    counter = ReferenceCounter.objects.select_for_update().filter(year=year).first()
-    if counter is None:
-        ReferenceCounter.objects.get_or_create(year=year)  # a racing first one may win
-        counter = ReferenceCounter.objects.select_for_update().get(year=year)
-    return counter
+def _lock_contact(email: str) -> None:
+    """Serialise submissions with the same contact e-mail until commit, so two presses of
+    the same button cannot both pass the duplicate check (PostgreSQL advisory lock; SQLite
+    writes are serialised anyway). Unrelated residents do not wait for each other."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                           [DUPLICATE_GUARD_LOCK, email.strip().lower()])
+
+
+def next_reference(year: int) -> str:
+    """`INI-<year>-<5 digits>`, unique and gap-free per year; call inside a transaction.
+
+    The UPDATE ... RETURNING takes the counter's row lock (PostgreSQL) or the write lock
+    (SQLite) until commit, so call it last: every submission of the year waits for it.
+    """
+    table = ReferenceCounter._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year])
+        row = cursor.fetchone()
+        if row is None:  # the first submission of the year (a racing first one may win)
+            ReferenceCounter.objects.get_or_create(year=year)
+            cursor.execute(sql, [year])
+            row = cursor.fetchone()
+    return f"INI-{year}-{row[0]:05d}"
 
 
 def find_duplicate(data: SubmissionData, now: Any) -> Initiative | None:
@@ -91,7 +104,7 @@ def submit_initiative(data: Any, *, actor: Actor | None = None) -> Submission:
     now = timezone.now()
     year = timezone.localdate(now).year
     with transaction.atomic():
-        counter = _lock_year_counter(year)
+        _lock_contact(submission.contact.email)
         existing = find_duplicate(submission, now)
         if existing is not None:
             _reissue_link(existing, reason="repeat")
@@ -100,7 +113,9 @@ def submit_initiative(data: Any, *, actor: Actor | None = None) -> Submission:
 
         token = new_tracking_token()
         initiative = Initiative.objects.create(
-            reference=next_reference(counter), title=submission.title,
+            # A placeholder no one sees (the row is not committed yet): the real reference
+            # is taken last, so the year's counter stays locked only for two statements.
+            reference=f"~{secrets.token_hex(8)}", title=submission.title,
             description=submission.description, area=submission.area,
             address=submission.address, lat=submission.lat, lon=submission.lon,
             requested_budget=submission.requested_budget, support=submission.support,
@@ -114,6 +129,8 @@ def submit_initiative(data: Any, *, actor: Actor | None = None) -> Submission:
         from loket.workflow.services import start_workflow
 
         start_workflow(initiative, actor)
+        initiative.reference = next_reference(year)
+        Initiative.objects.filter(pk=initiative.pk).update(reference=initiative.reference)
         _after_commit(initiative, token, reason="submitted")
     logger.info("initiative submitted", extra={"initiative": str(initiative.pk),
                                                "reference": initiative.reference})
