@@ -122,9 +122,11 @@ class Proc:
         self.stop()
 
 
-def start_worker(env: dict[str, str], logdir: Path) -> Proc:
-    worker = Proc("worker", [PY, "-m", "celery", "-A", "loket", "worker", "--loglevel=WARNING",
-                             "--concurrency=2", "--without-gossip", "--without-mingle",
+def start_worker(env: dict[str, str], logdir: Path, nice: int = 0) -> Proc:
+    prefix = ["nice", "-n", str(nice)] if nice else []
+    worker = Proc("worker", [*prefix, PY, "-m", "celery", "-A", "loket", "worker",
+                             "--loglevel=WARNING", "--concurrency=2", "--without-gossip",
+                             "--without-mingle",
                              "-n", f"bench-{os.getpid()}@%h"], env, logdir)
     from loket.celery import app
 
@@ -333,6 +335,8 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=15, help="seconds per locust run")
     parser.add_argument("--routing", type=int, default=40, help="paced submissions (0: skip)")
     parser.add_argument("--gap", type=float, default=0.25, help="seconds between them")
+    parser.add_argument("--worker-nice", type=int, default=0,
+                        help="run the worker at this niceness (web requests first)")
     parser.add_argument("--json", type=Path, help="write all results to this file")
     args = parser.parse_args()
     if not 1 <= args.duration <= 120:
@@ -352,13 +356,13 @@ def main() -> int:
     from loket.intake.models import Area
 
     env["LOKET_BENCH_AREAS"] = ",".join(Area.objects.values_list("code", flat=True))
-    results: dict[str, Any] = {"commit": commit, "cores": os.cpu_count(), "load": [],
+    results: dict[str, Any] = {"commit": commit, "cores": os.cpu_count(), "args": vars(args),
                                "runs": [], "routing": None}
     users = [int(u) for u in args.users.split(",")]
     with tempfile.TemporaryDirectory(prefix="load_intake-") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
-        worker = stack.enter_context(start_worker(env, workdir))
-        log("worker up")
+        worker = stack.enter_context(start_worker(env, workdir, args.worker_nice))
+        log(f"worker up (nice {args.worker_nice})")
         for config in args.configs.split(","):
             workers, threads = (int(x) for x in config.lower().split("x"))
             web, port = start_gunicorn(env, workdir, workers, threads)
