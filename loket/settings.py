@@ -293,7 +293,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "loket.core.heartbeat", "schedule": 60.0},
     "routing-sweep": {"task": "loket.routing.sweep", "schedule": 60.0},
     "routing-reminders": {"task": "loket.routing.send_reminders", "schedule": 3600.0},
-    "workflow-notifications": {"task": "loket.workflow.sweep_notifications", "schedule": 120.0},
+    "outbox-sweep": {"task": "loket.core.sweep_outbox", "schedule": 120.0},
     "flag-stalled": {"task": "loket.monitoring.scan_flags", "schedule": 15 * 60.0},
     "anonymise-initiators": {"task": "loket.privacy.anonymise", "schedule": 24 * 3600.0},
 }

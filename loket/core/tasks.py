@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 from typing import Any
 
 from celery import Task, shared_task
@@ -36,3 +37,26 @@ def heartbeat(name: str = "worker") -> None:
     from .services import record_heartbeat
 
     record_heartbeat(name)
+
+
+@shared_task(name="loket.core.send_outbox_mail", acks_late=True)
+def send_outbox_mail(mail_id: int) -> None:
+    """Send one outbox e-mail; a redelivered task finds it claimed or sent and does nothing.
+
+    SMTP trouble is logged, not raised: the row is released and the sweep retries it.
+    """
+    from .services import send_outbox_mail as send
+
+    try:
+        send(mail_id)
+    except (smtplib.SMTPException, OSError):
+        logger.warning("e-mail not sent, the sweep will retry", extra={"mail": mail_id},
+                       exc_info=True)
+
+
+@shared_task(name="loket.core.sweep_outbox", acks_late=True)
+def sweep_outbox() -> None:
+    """Beat: re-enqueue outbox e-mails whose task was lost (broker down) or failed (SMTP)."""
+    from .services import sweep_outbox as sweep
+
+    sweep()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
-from .models import Initiative, SentMail
+from loket.core.services import queue_mail
+
+from .models import Initiative
 from .tokens import hash_tracking_token
 
 SUBJECTS = {
@@ -22,35 +22,20 @@ def tracking_url(token: str) -> str:
     return f"{settings.BASE_URL}/volgen/{token}"
 
 
-def send_tracking_link(initiative_id: str, token: str, reason: str) -> bool:
-    """Send the e-mail with the tracking link once; True when it was sent now.
+def queue_tracking_link(initiative: Initiative, token: str, reason: str) -> None:
+    """Queue the e-mail with the tracking link, once per link, in the caller's transaction.
 
-    The idempotency row is locked while sending, so a redelivered or concurrent task waits
-    and then sees `sent_at`. A crash between the SMTP hand-off and the commit can still
-    send twice (at-least-once); SMTP offers nothing better.
+    The key is the link's hash, never the token. The body carries the link, so the outbox
+    keeps it only until the e-mail is sent (`confidential`): a leaked database then holds
+    no working links.
     """
-    key = f"tracking-link:{hash_tracking_token(token)}"
-    with transaction.atomic():
-        initiative = (Initiative.objects.filter(pk=initiative_id)
-                      .prefetch_related("initiators").first())
-        if initiative is None:
-            return False
-        record, _ = SentMail.objects.get_or_create(key=key, defaults={"initiative": initiative})
-        record = SentMail.objects.select_for_update().get(pk=record.pk)
-        contact = initiative.contact
-        if record.sent_at is not None or contact is None or not contact.email:
-            return False
-        with translation.override("nl"):
-            context = {"initiative": initiative, "contact": contact, "reason": reason,
-                       "url": tracking_url(token),
-                       "municipality": settings.LOKET_MUNICIPALITY_NAME}
-            subject = SUBJECTS.get(reason, SUBJECTS["submitted"]).format(
-                title=initiative.title[:80], reference=initiative.reference)
-            body = render_to_string("intake/email/tracking_link.txt", context)
-        subject = " ".join(subject.split())  # no header injection through a title
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [contact.email]).send()
-        record.to = contact.email
-        record.subject = subject[:200]
-        record.sent_at = timezone.now()
-        record.save(update_fields=["to", "subject", "sent_at"])
-    return True
+    contact = initiative.contact
+    with translation.override("nl"):
+        context = {"initiative": initiative, "contact": contact, "reason": reason,
+                   "url": tracking_url(token), "municipality": settings.LOKET_MUNICIPALITY_NAME}
+        subject = SUBJECTS.get(reason, SUBJECTS["submitted"]).format(
+            title=initiative.title[:80], reference=initiative.reference)
+        body = render_to_string("intake/email/tracking_link.txt", context) if contact else ""
+    queue_mail(f"tracking-link:{hash_tracking_token(token)}",
+               [contact.email] if contact else [], subject, body, initiative=initiative,
+               to_initiators=True, confidential=True)

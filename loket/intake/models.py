@@ -176,25 +176,3 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-
-class SentMail(models.Model):
-    """Idempotency record of an e-mail: a redelivered task finds it and does not send twice.
-
-    `key` names the e-mail (e.g. the hash of the tracking link it carries); never the token.
-    """
-
-    key = models.CharField(max_length=120, unique=True)
-    initiative = models.ForeignKey(Initiative, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    to = models.EmailField(_("aan"), blank=True)
-    subject = models.CharField(_("onderwerp"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("verstuurde e-mail")
-        verbose_name_plural = _("verstuurde e-mails")
-
-    def __str__(self) -> str:
-        return self.key

@@ -17,6 +17,7 @@ from loket.core.actors import Actor, Role
 from loket.core.errors import Conflict, InvalidInput, NotPermitted
 from loket.core.tasks import enqueue_on_commit
 
+from .mail import queue_tracking_link
 from .models import (
     EDITABLE_STATES,
     Initiative,
@@ -140,9 +141,7 @@ def submit_initiative(data: Any, *, actor: Actor | None = None) -> Submission:
 def _reissue_link(initiative: Initiative, *, reason: str) -> str:
     token = new_tracking_token()
     TrackingLink.objects.create(initiative=initiative, token_hash=hash_tracking_token(token))
-    from .tasks import send_tracking_link
-
-    enqueue_on_commit(send_tracking_link, str(initiative.pk), token, reason)
+    queue_tracking_link(initiative, token, reason)
     return token
 
 
@@ -150,10 +149,8 @@ def _after_commit(initiative: Initiative, token: str, *, reason: str) -> None:
     from loket.coupling.tasks import suggest_couplings
     from loket.routing.tasks import propose_routing
 
-    from .tasks import send_tracking_link
-
+    queue_tracking_link(initiative, token, reason)
     initiative_id = str(initiative.pk)
-    enqueue_on_commit(send_tracking_link, initiative_id, token, reason)
     enqueue_on_commit(propose_routing, initiative_id)
     enqueue_on_commit(suggest_couplings, initiative_id)
 

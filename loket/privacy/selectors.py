@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from loket.intake.models import Initiative, SentMail
+from loket.core.models import OutboxMail
+from loket.intake.models import Initiative
 from loket.routing.models import Answer, RoutedRequest
 from loket.workflow.selectors import public_history
 
@@ -28,7 +29,8 @@ def data_export(initiative: Initiative) -> dict[str, Any]:
                                    "answers", queryset=Answer.objects.order_by("created_at",
                                                                                "id")))))
                   .get(pk=initiative.pk))
-    mails = SentMail.objects.filter(initiative=initiative).order_by("created_at", "id")
+    mails = OutboxMail.objects.filter(initiative=initiative, to_initiators=True).order_by(
+        "created_at", "id")
     return {
         "exported_at": timezone.now(),
         "initiative": {

@@ -1,11 +1,11 @@
 """AVG: anonymising initiators once their initiative has been closed long enough.
 
 The initiative, its history, answers and statistics stay; only what identifies the
-residents (name, e-mail address, phone number, and the addresses of e-mails sent to them)
-goes. The sweep is a compare-and-swap: each batch locks the initiatives it anonymises
-(skipping rows another sweeper or a workflow step holds) and updates only initiators that
-are not anonymised yet, so two sweepers or a redelivered task never do the work twice, and
-an initiative reopened in the meantime is left alone.
+residents (name, e-mail address, phone number, and the addresses and texts of the outbox
+e-mails about their initiative) goes. The sweep is a compare-and-swap: each batch locks the
+initiatives it anonymises (skipping rows another sweeper or a workflow step holds) and
+updates only initiators that are not anonymised yet, so two sweepers or a redelivered task
+never do the work twice, and an initiative reopened in the meantime is left alone.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from loket.intake.models import Initiative, Initiator, SentMail
+from loket.core.services import anonymise_outbox
+from loket.intake.models import Initiative, Initiator
 from loket.workflow.states import CLOSED_STATES
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def anonymise_batch(now: datetime | None = None, batch_size: int = BATCH_SIZE) -
                              .filter(initiative_id__in=ids, anonymised_at__isnull=True)
                              .update(name=ANONYMISED_NAME, email="", phone="",
                                      anonymised_at=now))
-        SentMail.objects.filter(initiative_id__in=ids).exclude(to="").update(to="")
+        anonymise_outbox(ids)
         result.initiatives = len(ids)
     return result
 

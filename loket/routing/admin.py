@@ -13,7 +13,6 @@ from .models import (
     ProposedDepartment,
     RoutedRequest,
     RoutingLearning,
-    RoutingMail,
     RoutingProposal,
     RoutingRule,
 )
@@ -99,13 +98,3 @@ class RoutedRequestAdmin(admin.ModelAdmin):
 class RoutingLearningAdmin(admin.ModelAdmin):
     list_display = ["examples", "computed_at", "dirty_at"]
     readonly_fields = ["adjustments", "examples", "computed_at", "dirty_at"]
-
-
-@admin.register(RoutingMail)
-class RoutingMailAdmin(admin.ModelAdmin):
-    list_display = ["key", "subject", "created_at", "sent_at", "attempts"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["key", "subject"]
-    readonly_fields = ["key", "to", "subject", "body", "created_at", "claimed_until",
-                       "attempts", "sent_at"]
-

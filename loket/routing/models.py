@@ -1,7 +1,7 @@
 """Departments, routing rules, and the requests routed to departments with their answers.
 
 The database is the source of truth for every step of routing: the proposal, the broker's
-corrections, the routed requests and the e-mails (an outbox) all live here, with markers the
+corrections and the routed requests all live here (e-mails go to core's outbox), with markers the
 periodic sweeper uses to redo work whose task got lost (compare-and-swap on those markers).
 """
 
@@ -244,29 +244,3 @@ class RoutingLearning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.examples} voorbeelden"
-
-
-class RoutingMail(models.Model):
-    """Outbox: an e-mail written in the same transaction as the event it reports.
-
-    The unique `key` makes "never twice" structural (one row per event); the send task
-    claims a row with compare-and-swap on `claimed_until`, so a redelivered task does not
-    send it again, and the sweeper retries rows whose sending failed.
-    """
-
-    key = models.CharField(_("sleutel"), max_length=120, unique=True)
-    to = models.JSONField(_("aan"), default=list)
-    subject = models.CharField(_("onderwerp"), max_length=200)
-    body = models.TextField(_("tekst"))
-    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True, db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("e-mail")
-        verbose_name_plural = _("e-mails")
-
-    def __str__(self) -> str:
-        return self.key

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail as django_send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -24,6 +23,8 @@ from django.utils.translation import override
 
 from loket.core.actors import Actor, Role
 from loket.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from loket.core.models import OutboxMail
+from loket.core.services import queue_mail
 from loket.core.tasks import enqueue_on_commit, send_now
 from loket.intake.models import Area, Initiative, SupportKind
 from loket.workflow.states import State
@@ -36,7 +37,6 @@ from .models import (
     ProposedDepartment,
     RoutedRequest,
     RoutingLearning,
-    RoutingMail,
     RoutingProposal,
     RoutingRule,
 )
@@ -48,8 +48,6 @@ logger = logging.getLogger(__name__)
 EDITABLE_STATES = {State.SUBMITTED, State.INTAKE, State.ELABORATION, State.PLAN_SUBMITTED}
 CLOSED_STATES = {State.REALIZED, State.WITHDRAWN, State.NOT_FEASIBLE}
 BROKER_REASON = "toegevoegd door de makelaar"
-MAIL_LEASE = timedelta(minutes=5)
-MAX_MAIL_ATTEMPTS = 10
 MAX_LEARNING_EXAMPLES = 1000
 REMINDER_WORKING_DAYS = 2
 
@@ -526,18 +524,15 @@ def _render(template: str, context: Mapping[str, Any]) -> tuple[str, str]:
     return " ".join(subject.split())[:200], body
 
 
-def _queue_mail(key: str, to: Iterable[str], template: str, context: Mapping[str, Any]) -> None:
-    """Write an e-mail to the outbox (once per key) and send it after commit."""
-    recipients = sorted({t for t in to if t})
-    if not recipients or RoutingMail.objects.filter(key=key).exists():
+def _queue_mail(key: str, to: Iterable[str], template: str, context: Mapping[str, Any], *,
+                to_initiators: bool = False) -> None:
+    """Render a routing e-mail (in Dutch) into the shared outbox, once per key."""
+    recipients = [t for t in to if t]
+    if not recipients or OutboxMail.objects.filter(key=key).exists():
         return
     subject, body = _render(template, context)
-    try:
-        with transaction.atomic():
-            mail = RoutingMail.objects.create(key=key, to=recipients, subject=subject, body=body)
-    except IntegrityError:
-        return
-    enqueue_on_commit(_tasks().send_routing_mail, mail.pk)
+    queue_mail(key, recipients, subject, body, initiative=context.get("initiative"),
+               to_initiators=to_initiators)
 
 
 def _department_addresses(department: Department) -> list[str]:
@@ -560,25 +555,8 @@ def _mail_answer(answer: Answer, request: RoutedRequest, initiative: Initiative)
     contact = initiative.initiators.filter(is_contact=True).first()
     if contact and contact.email:
         _queue_mail(f"answer:{answer.pk}:initiators", [contact.email], "answer",
-                    {**context, "for_initiators": True, "contact": contact})
-
-
-def send_routing_mail(mail_id: int) -> bool:
-    """Send one outbox e-mail unless it was sent or is being sent (compare-and-swap)."""
-    now = timezone.now()
-    claimed = RoutingMail.objects.filter(pk=mail_id, sent_at__isnull=True).filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)).update(
-        claimed_until=now + MAIL_LEASE, attempts=F("attempts") + 1)
-    if not claimed:
-        return False
-    mail = RoutingMail.objects.get(pk=mail_id)
-    try:
-        django_send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, list(mail.to))
-    except Exception:
-        RoutingMail.objects.filter(pk=mail_id).update(claimed_until=None)
-        raise
-    RoutingMail.objects.filter(pk=mail_id).update(sent_at=timezone.now())
-    return True
+                    {**context, "for_initiators": True, "contact": contact},
+                    to_initiators=True)
 
 
 def send_reminders(today: Any = None) -> int:
@@ -592,7 +570,7 @@ def send_reminders(today: Any = None) -> int:
     for request in candidates:
         round_key = request.round_started_at.isoformat() if request.round_started_at else "1"
         key = f"reminder:{request.pk}:{round_key}"
-        if RoutingMail.objects.filter(key=key).exists():
+        if OutboxMail.objects.filter(key=key).exists():
             continue
         with transaction.atomic():
             _queue_mail(key, _department_addresses(request.department), "reminder",
@@ -664,7 +642,8 @@ def recompute_learning() -> bool:
 # -- the sweeper ---------------------------------------------------------------------------
 
 def sweep(now: datetime | None = None, batch: int = 200) -> dict[str, int]:
-    """Re-enqueue routing work whose task never ran (broker down, worker died).
+    """Re-enqueue routing work whose task never ran (broker down, worker died); e-mails are
+    the core outbox sweep's.
 
     Each re-enqueue first moves a marker with compare-and-swap, so concurrent sweepers
     enqueue each piece of work once per period.
@@ -673,7 +652,7 @@ def sweep(now: datetime | None = None, batch: int = 200) -> dict[str, int]:
     after = timedelta(seconds=settings.LOKET_ROUTING_SWEEP_AFTER_SECONDS)
     cutoff = now - after
     tasks = _tasks()
-    counts = {"proposals": 0, "routings": 0, "settled": 0, "mails": 0, "learning": 0}
+    counts = {"proposals": 0, "routings": 0, "settled": 0, "learning": 0}
 
     missing = (Initiative.objects.filter(routing__isnull=True, created_at__lte=cutoff)
                .exclude(state__in=CLOSED_STATES).values_list("pk", flat=True)[:batch])
@@ -720,12 +699,6 @@ def sweep(now: datetime | None = None, batch: int = 200) -> dict[str, int]:
             counts["settled"] += bool(settle_consultation(pk))
         except Exception:  # one initiative must not stop the sweep of the others
             logger.exception("settling failed", extra={"initiative": str(pk)})
-
-    for pk in (RoutingMail.objects.filter(sent_at__isnull=True, created_at__lte=cutoff,
-                                          attempts__lt=MAX_MAIL_ATTEMPTS)
-               .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-               .values_list("pk", flat=True)[:batch]):
-        counts["mails"] += send_now(tasks.send_routing_mail, pk)
 
     if RoutingLearning.objects.filter(pk=1, dirty_at__lte=cutoff).exists():
         counts["learning"] += send_now(tasks.recompute_learning)

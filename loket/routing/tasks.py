@@ -25,12 +25,6 @@ def settle_consultation(initiative_id: str) -> None:
     services.settle_consultation(initiative_id)
 
 
-@shared_task(name="loket.routing.send_routing_mail", acks_late=True)
-def send_routing_mail(mail_id: int) -> None:
-    """Send one outbox e-mail (never twice: compare-and-swap claim)."""
-    services.send_routing_mail(mail_id)
-
-
 @shared_task(name="loket.routing.recompute_learning", acks_late=True)
 def recompute_learning() -> None:
     """Relearn term weights from the confirmed routings after a correction."""
@@ -45,5 +39,5 @@ def send_reminders() -> None:
 
 @shared_task(name="loket.routing.sweep", acks_late=True)
 def sweep() -> None:
-    """Beat: re-enqueue proposals, routings and e-mails whose task never ran."""
+    """Beat: re-enqueue proposals and routings whose task never ran."""
     services.sweep()

@@ -1,4 +1,4 @@
-"""Admin: the audit trail and the e-mail outbox are read-only (the trail is evidence)."""
+"""Admin: the audit trail is read-only (it is evidence)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Notification, TransitionLog
+from .models import TransitionLog
 
 
 class ReadOnlyMixin:
@@ -45,13 +45,3 @@ class TransitionLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("initiative", "actor_user")
     readonly_fields = ("initiative", "transition", "source", "target", "actor_role",
                        "actor_user", "public_note", "internal_note", "details", "at")
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("created_at", "log", "recipient", "user", "attempts", "sent_at",
-                    "skipped")
-    list_filter = ("recipient", ("sent_at", admin.EmptyFieldListFilter))
-    list_select_related = ("log", "log__initiative", "user")
-    readonly_fields = ("log", "recipient", "user", "created_at", "attempts", "sent_at",
-                       "skipped")

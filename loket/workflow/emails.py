@@ -12,8 +12,11 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import Notification
+from .models import TransitionLog
 from .states import BallHolder, State
+
+INITIATORS = "initiators"
+BROKER = "broker"
 
 
 @dataclass(frozen=True)
@@ -29,30 +32,26 @@ def _initiators_address(initiative: object) -> str:
     return contact.email if contact else ""
 
 
-def compose(notification: Notification) -> Message | None:
-    """The message for one notification, or None when there is nobody to send it to."""
+def compose(log: TransitionLog, recipient: str, user: object = None) -> Message:
+    """The message to the initiators or to the broker `user`; `to` is empty without one."""
     from .services import transition_label
 
-    log = notification.log
     initiative = log.initiative
     with translation.override("nl"):
         state = str(State(log.target).label)
         holder = str(BallHolder(initiative.ball_holder).label) if initiative.ball_holder else ""
         step = transition_label(log.transition)
         lines = []
-        if notification.recipient == Notification.Recipient.INITIATORS:
+        if recipient == INITIATORS:
             to = _initiators_address(initiative)
             lines += [_("Beste initiatiefnemer,"), "",
                       _("Er is iets veranderd bij uw initiatief ‘%(title)s’ (%(ref)s).") % {
                           "title": initiative.title, "ref": initiative.reference}]
         else:
-            user = notification.user
             to = user.email if user is not None and user.is_active else ""
             lines += [_("Beste %(name)s,") % {"name": user.first_name if user else ""}, "",
                       _("Bij het initiatief ‘%(title)s’ (%(ref)s) is een stap gezet.") % {
                           "title": initiative.title, "ref": initiative.reference}]
-        if not to:
-            return None
         lines += ["", _("Stap: %(step)s") % {"step": step},
                   _("Status: %(state)s") % {"state": state}]
         if holder:
@@ -67,7 +66,7 @@ def compose(notification: Notification) -> Message | None:
             lines += ["", _("Afspraken: wat u doet:"), details["expectations_initiators"],
                       "", _("Afspraken: wat de gemeente doet:"),
                       details["expectations_municipality"]]
-        if notification.recipient == Notification.Recipient.INITIATORS:
+        if recipient == INITIATORS:
             lines += ["", _("Bekijk de stand van zaken en de volgende stap via uw persoonlijke "
                             "link uit de bevestigingsmail van uw aanmelding."),
                       _("Het initiatief blijft van u: de gemeente denkt mee en helpt, "

@@ -1,6 +1,6 @@
 """Audit trail of the workflow: one row per fired transition, written in the same
-database transaction as the state change (django-fsm-log's integer ids don't fit UUIDs),
-and the e-mails a transition causes (an outbox, so a lost task is picked up again)."""
+database transaction as the state change (django-fsm-log's integer ids don't fit UUIDs).
+The e-mails a transition causes go to the shared outbox (core.OutboxMail)."""
 
 from __future__ import annotations
 
@@ -41,30 +41,3 @@ class TransitionLog(models.Model):
     @property
     def public_details(self) -> dict[str, str]:
         return {k: v for k, v in (self.details or {}).items() if k in PUBLIC_DETAILS}
-
-
-class Notification(models.Model):
-    """One e-mail a transition causes. Sent by an idempotent task; the sweeper retries."""
-
-    class Recipient(models.TextChoices):
-        INITIATORS = "initiators", _("de contactpersoon van de initiatiefnemers")
-        BROKER = "broker", _("de initiatiefmakelaar")
-
-    log = models.ForeignKey(TransitionLog, on_delete=models.CASCADE,
-                            related_name="notifications")
-    recipient = models.CharField(_("ontvanger"), max_length=20, choices=Recipient.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
-    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
-    skipped = models.CharField(_("niet verstuurd omdat"), max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("e-mailbericht")
-        verbose_name_plural = _("e-mailberichten")
-        indexes = [models.Index(fields=["sent_at", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.recipient}: {self.log}"

@@ -9,32 +9,28 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from loket.core.actors import BROKER_GROUP, Actor, Role
 from loket.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from loket.core.services import queue_mail
 from loket.core.tasks import enqueue_on_commit
 
-from .models import Notification, TransitionLog
+from . import emails
+from .models import TransitionLog
 from .states import BALL_HOLDER, State
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 5000  # notes, motivations, expectations: generous, but not a novel
 NOTES = ("public_note", "internal_note")
-# Resend e-mails whose task never ran after this long; give up after this many attempts.
-NOTIFICATION_RETRY_AFTER = timedelta(minutes=2)
-NOTIFICATION_MAX_ATTEMPTS = 5
 
 
 # -- the transitions' metadata ---------------------------------------------------------------
@@ -240,26 +236,31 @@ def _side_effects(initiative: Any, log: TransitionLog, actor: Actor, *, paused_a
     from loket.routing import services as routing_services
     from loket.routing import tasks as routing_tasks
 
-    from . import tasks
-
     if log.transition == "send_to_consultation":
         enqueue_on_commit(routing_tasks.route_to_departments, str(initiative.pk))
     elif log.transition == "resume":
         routing_services.on_initiative_resumed(initiative.pk, paused_at, now)
 
-    notifications = []
+    recipients = []
     if actor.role == Role.INITIATORS:
         if initiative.broker_id:
-            notifications.append(Notification(log=log, recipient=Notification.Recipient.BROKER,
-                                               user_id=initiative.broker_id))
+            recipients.append(emails.BROKER)
     elif log.source != log.target or log.transition == "reassign_broker":
-        notifications.append(Notification(log=log, recipient=Notification.Recipient.INITIATORS))
+        recipients.append(emails.INITIATORS)
     if log.transition == "reassign_broker" and initiative.broker_id:
-        notifications.append(Notification(log=log, recipient=Notification.Recipient.BROKER,
-                                          user_id=initiative.broker_id))
-    for notification in notifications:
-        notification.save()
-        enqueue_on_commit(tasks.send_notification, notification.pk)
+        recipients.append(emails.BROKER)
+    for recipient in recipients:
+        _queue_notification(log, recipient)
+
+
+def _queue_notification(log: TransitionLog, recipient: str) -> None:
+    """One transition e-mail into the outbox, rendered now, in the transition's transaction."""
+    initiative = log.initiative
+    user = initiative.broker if recipient == emails.BROKER else None
+    message = emails.compose(log, recipient, user)
+    key = f"transition:{log.pk}:{recipient}"
+    queue_mail(key, [message.to], message.subject, message.body, initiative=initiative,
+               to_initiators=recipient == emails.INITIATORS)
 
 
 def log_transition(initiative: Any, *, transition: str, source: str, target: str,
@@ -286,38 +287,3 @@ def start_workflow(initiative: Any, actor: Actor) -> None:
     initiative.ball_moved_at = now
     log_transition(initiative, transition="submit", source=State.SUBMITTED,
                    target=State.SUBMITTED, actor=actor, at=now)
-
-
-# -- e-mails -----------------------------------------------------------------------------------
-
-def send_notification(notification_id: int) -> bool:
-    """Send one transition e-mail at most once (the row lock makes redelivery harmless).
-
-    Returns True when an e-mail went out now. A failure to send raises, so the caller's
-    retry (or the sweeper) tries again; the attempt is counted first.
-    """
-    from . import emails
-
-    Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(
-        attempts=F("attempts") + 1)
-    with transaction.atomic():
-        notification = (Notification.objects.select_for_update()
-                        .filter(pk=notification_id, sent_at__isnull=True).first())
-        if notification is None:
-            return False
-        message = emails.compose(notification)
-        notification.sent_at = timezone.now()
-        if message is None:
-            notification.skipped = "geen e-mailadres"
-        else:
-            send_mail(message.subject, message.body, None, [message.to])
-        notification.save(update_fields=["sent_at", "skipped"])
-    return message is not None
-
-
-def pending_notifications() -> list[int]:
-    """Notifications whose task never ran or failed, old enough not to race the task."""
-    return list(Notification.objects.filter(
-        sent_at__isnull=True, attempts__lt=NOTIFICATION_MAX_ATTEMPTS,
-        created_at__lt=timezone.now() - NOTIFICATION_RETRY_AFTER,
-    ).values_list("pk", flat=True)[:200])

@@ -11,11 +11,10 @@ import pytest
 from django.db import connection
 
 from conftest import wait_until
-from loket.core.models import Heartbeat
-from loket.core.tasks import heartbeat
+from loket.core.models import Heartbeat, OutboxMail
+from loket.core.tasks import heartbeat, send_outbox_mail
 from loket.intake import services
-from loket.intake.models import Initiative, SentMail
-from loket.intake.tasks import send_tracking_link
+from loket.intake.models import Initiative
 from tests.factories import submission_payload
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -23,14 +22,15 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 def test_confirmation_mail_is_sent_once_by_the_worker(celery_worker_process: object) -> None:
     result = services.submit_initiative(submission_payload())
-    assert wait_until(lambda: SentMail.objects.filter(sent_at__isnull=False).exists())
-    send_tracking_link.delay(str(result.initiative.pk), result.token, "submitted")  # redelivery
-    send_tracking_link.delay(str(result.initiative.pk), result.token, "submitted")
+    assert wait_until(lambda: OutboxMail.objects.filter(sent_at__isnull=False).exists())
+    record = OutboxMail.objects.get(initiative=result.initiative)
+    send_outbox_mail.delay(record.pk)  # redelivery
+    send_outbox_mail.delay(record.pk)
     heartbeat.delay("intake-after-redelivery")  # one worker process: runs after both
     assert wait_until(lambda: Heartbeat.objects.filter(name="intake-after-redelivery").exists())
-    record = SentMail.objects.get()
-    assert record.to == "anna@example.org"
-    assert SentMail.objects.count() == 1
+    record.refresh_from_db()
+    assert record.to == ["anna@example.org"] and record.attempts == 1
+    assert OutboxMail.objects.count() == 1
 
 
 @pytest.fixture

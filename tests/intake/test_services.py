@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from loket.core.actors import Actor
 from loket.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from loket.core.models import OutboxMail
+from loket.core.tasks import send_outbox_mail
 from loket.intake import services
-from loket.intake.models import Initiative, Initiator, Question, SentMail, TrackingLink
+from loket.intake.models import Initiative, Initiator, Question, TrackingLink
 from loket.intake.selectors import initiative_for_token
 from loket.intake.tokens import hash_tracking_token
 from loket.workflow.models import TransitionLog
@@ -165,24 +167,29 @@ def test_confirmation_email_goes_to_contact_after_commit_only(
     assert "Beste Anna de Boer" in message.body
 
 
-def test_email_is_not_sent_twice_for_a_redelivered_task(
+def test_the_link_is_queued_with_the_submission_and_kept_only_until_sent(
         django_capture_on_commit_callbacks) -> None:
-    from loket.intake.tasks import send_tracking_link
-
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False):
         result = submit()
-    send_tracking_link.apply(args=[str(result.initiative.pk), result.token, "submitted"])
-    assert len(mail.outbox) == 1
-    assert SentMail.objects.get().sent_at is not None
+    queued = OutboxMail.objects.get()
+    assert queued.key == f"tracking-link:{hash_tracking_token(result.token)}"
+    assert result.token not in queued.key and f"/volgen/{result.token}" in queued.body
+    assert (queued.initiative_id, queued.to) == (result.initiative.pk, ["anna@example.org"])
+    assert queued.to_initiators and queued.confidential
+    send_outbox_mail.apply(args=[queued.pk])
+    send_outbox_mail.apply(args=[queued.pk])  # a redelivered task
+    assert len(mail.outbox) == 1 and f"/volgen/{result.token}" in mail.outbox[0].body
+    queued.refresh_from_db()
+    assert queued.sent_at is not None and queued.body == ""  # no working link at rest
 
 
 def test_smtp_failure_does_not_break_the_submission(django_capture_on_commit_callbacks) -> None:
-    broken = mock.patch("loket.intake.mail.EmailMessage.send",
+    broken = mock.patch("loket.core.services.EmailMessage.send",
                         side_effect=smtplib.SMTPServerDisconnected("weg"))
     with broken, django_capture_on_commit_callbacks(execute=True):
         result = submit()
     assert Initiative.objects.filter(pk=result.initiative.pk).exists()
-    assert SentMail.objects.filter(sent_at__isnull=False).count() == 0
+    assert OutboxMail.objects.filter(sent_at__isnull=True).count() == 1  # for the sweep
 
 
 def test_routing_and_coupling_are_enqueued_after_commit(

@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from loket.intake.models import Initiative, Initiator, SentMail
+from loket.core.models import OutboxMail
+from loket.intake.models import Initiative, Initiator
 from loket.privacy import services, tasks
 from loket.privacy.services import ANONYMISED_NAME
 from loket.workflow.models import TransitionLog
@@ -63,8 +64,8 @@ def test_the_initiative_and_its_statistics_stay() -> None:
     TransitionLog.objects.create(initiative=initiative, transition="report_realized",
                                  source=State.IN_PROGRESS, target=State.REALIZED,
                                  actor_role="initiators", at=CLOSED_AT)
-    SentMail.objects.create(key="k1", initiative=initiative, to="anna@example.org",
-                            subject="Uw volglink")
+    OutboxMail.objects.create(key="k1", initiative=initiative, to=["anna@example.org"],
+                              subject="Uw volglink", body="Beste Anna,")
     before = Initiative.objects.values().get(pk=initiative.pk)
     with time_machine.travel(CLOSED_AT + timedelta(days=400), tick=False):
         services.anonymise_closed_initiatives()
@@ -73,8 +74,8 @@ def test_the_initiative_and_its_statistics_stay() -> None:
         k: v for k, v in before.items() if k != "updated_at"}
     assert Initiator.objects.filter(initiative=initiative).count() == 2
     assert TransitionLog.objects.filter(initiative=initiative).count() == 1
-    mail = SentMail.objects.get(key="k1")
-    assert (mail.to, mail.subject) == ("", "Uw volglink")
+    mail = OutboxMail.objects.get(key="k1")
+    assert (mail.to, mail.body, mail.subject) == ([], "", "Uw volglink")
     assert Initiative.objects.filter(state=State.REALIZED).count() == 1
 
 

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from loket.intake.models import Note, SentMail, TrackingLink
+from loket.core.models import OutboxMail
+from loket.intake.models import Note, TrackingLink
 from loket.intake.tokens import hash_tracking_token, new_tracking_token
 from loket.privacy import services
 from loket.routing.models import Answer, RoutedRequest
@@ -47,8 +48,10 @@ def initiative():
                                            question="Kan dit?", due_date=date(2026, 6, 1))
     Answer.objects.create(request=request, decision="declined", motivation="Te smal.",
                           alternative="Het pleintje.")
-    SentMail.objects.create(key="mail-1", initiative=initiative, to="anna@example.org",
-                            subject="Uw volglink", sent_at=timezone.now())
+    OutboxMail.objects.create(key="mail-1", initiative=initiative, to=["anna@example.org"],
+                              to_initiators=True, subject="Uw volglink", sent_at=timezone.now())
+    OutboxMail.objects.create(key="mail-2", initiative=initiative, to=["verkeer@gemeente.nl"],
+                              subject="Nieuwe vraag", sent_at=timezone.now())  # not to them
     return initiative
 
 
@@ -75,7 +78,7 @@ def test_download_contains_everything_stored_about_them(initiative) -> None:
     assert data["history"][0]["public_note"] == "Welkom!"
     assert data["requests"][0]["department"] == "Verkeer"
     assert data["requests"][0]["answers"][0]["alternative"] == "Het pleintje."
-    assert data["emails"] == [{"to": "anna@example.org", "subject": "Uw volglink",
+    assert data["emails"] == [{"to": ["anna@example.org"], "subject": "Uw volglink",
                                "sent_at": data["emails"][0]["sent_at"]}]
 
 

@@ -23,10 +23,11 @@ from django.utils import timezone
 from rest_framework.settings import api_settings
 
 from conftest import wait_until
+from loket.core.models import OutboxMail
 from loket.intake.models import Initiative
 from loket.routing import services as routing
 from loket.routing import tasks as routing_tasks
-from loket.routing.models import RoutedRequest, RoutingMail, RoutingProposal
+from loket.routing.models import RoutedRequest, RoutingProposal
 from loket.workflow.states import State
 from tests.factories import submission_payload
 from tests.routing.conftest import Town, town  # noqa: F401 - the fixture
@@ -149,9 +150,9 @@ def test_worker_killed_mid_batch_routes_everything_once(
                       for i in initiatives}
     assert set(per_initiative.values()) == {3}, per_initiative  # verkeer, groen, subsidies
     # One outbox e-mail per routed request, never two (unique key per event).
-    assert RoutingMail.objects.count() == 3 * batch
+    assert OutboxMail.objects.count() == 3 * batch
     RESULTS["worker_killed"] = {
         "batch": batch, "routed_when_killed": routed_at_kill,
         "routed_after": len(per_initiative), "requests_per_initiative": 3,
-        "mails": RoutingMail.objects.count(), "sweeper_needed": bool(swept),
+        "mails": OutboxMail.objects.count(), "sweeper_needed": bool(swept),
     }

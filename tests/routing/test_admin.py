@@ -20,7 +20,7 @@ def admin_client() -> Client:
 def test_admin_pages_of_routing_load(town: Town) -> None:
     client = admin_client()
     for page in ("routingrule", "department", "routedrequest", "routingproposal",
-                 "routingmail", "routinglearning"):
+                 "routinglearning"):
         assert client.get(f"/admin/routing/{page}/").status_code == 200, page
     rule = RoutingRule.objects.first()
     assert client.get(f"/admin/routing/routingrule/{rule.pk}/change/").status_code == 200

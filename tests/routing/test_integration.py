@@ -25,9 +25,10 @@ from conftest import wait_until
 from loket.celery import app
 from loket.core.actors import Actor
 from loket.core.errors import Conflict
+from loket.core.models import OutboxMail
 from loket.intake.services import submit_initiative
 from loket.routing import services, tasks
-from loket.routing.models import Answer, RoutedRequest, RoutingMail, RoutingProposal
+from loket.routing.models import Answer, RoutedRequest, RoutingProposal
 from loket.workflow.services import fire_transition
 from loket.workflow.states import State
 from tests.factories import submission_payload
@@ -109,6 +110,11 @@ def broker_down() -> Iterator[None]:
         reset()
 
 
+def routing_mails() -> Any:
+    """Routing's e-mails in the shared outbox (beside the tracking link and workflow mails)."""
+    return OutboxMail.objects.filter(key__startswith="request:")
+
+
 def test_submission_routed_end_to_end(celery_worker_process: Any, town: Town) -> None:
     initiative = submit()
     assert wait_until(lambda: RoutingProposal.objects.filter(
@@ -118,7 +124,7 @@ def test_submission_routed_end_to_end(celery_worker_process: Any, town: Town) ->
     codes = set(RoutedRequest.objects.filter(initiative=initiative)
                 .values_list("department__code", flat=True))
     assert codes == {"verkeer", "openbare-ruimte", "subsidies"}
-    assert wait_until(lambda: RoutingMail.objects.filter(sent_at__isnull=False).count() == 3)
+    assert wait_until(lambda: routing_mails().filter(sent_at__isnull=False).count() == 3)
     for request in RoutedRequest.objects.filter(initiative=initiative):
         services.answer_request(Actor.for_user(town.manager), request.pk, decision="approved")
     initiative.refresh_from_db()
@@ -132,10 +138,10 @@ def test_routing_task_run_twice_routes_once(celery_worker_process: Any, town: To
         tasks.route_to_departments.delay(str(initiative.pk))
     assert wait_until(lambda: requests_of(initiative) == 3)
     # Let the extra deliveries run, then count again.
-    assert wait_until(lambda: RoutingMail.objects.filter(sent_at__isnull=False).count() == 3)
+    assert wait_until(lambda: routing_mails().filter(sent_at__isnull=False).count() == 3)
     tasks.propose_routing.delay(str(initiative.pk))
     assert not wait_until(lambda: requests_of(initiative) != 3, timeout=3)
-    assert RoutingMail.objects.count() == 3
+    assert routing_mails().count() == 3
 
 
 def test_broker_down_during_submissions_routing_completes_after(
@@ -197,9 +203,9 @@ def test_worker_killed_mid_task_is_redelivered_and_routes_once(
     celery_worker_process.start()
     try:
         assert wait_until(lambda: requests_of(initiative) == 3, timeout=60)
-        assert wait_until(lambda: RoutingMail.objects.filter(sent_at__isnull=False).count()
+        assert wait_until(lambda: routing_mails().filter(sent_at__isnull=False).count()
                           == 3, timeout=30)
-        assert RoutingMail.objects.count() == 3 and requests_of(initiative) == 3
+        assert routing_mails().count() == 3 and requests_of(initiative) == 3
     finally:
         monkeypatch.delenv("CELERY_VISIBILITY_TIMEOUT")
         celery_worker_process.stop()

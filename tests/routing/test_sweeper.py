@@ -6,12 +6,11 @@ from datetime import timedelta
 from typing import Any
 from unittest import mock
 
-import pytest
-from django.core import mail
 from django.utils import timezone
 
+from loket.core.models import OutboxMail
 from loket.routing import services
-from loket.routing.models import RoutedRequest, RoutingMail, RoutingProposal, RoutingRule
+from loket.routing.models import RoutedRequest, RoutingProposal, RoutingRule
 from loket.workflow.states import State
 
 from .conftest import Town, initiative_in
@@ -53,24 +52,6 @@ def test_consultation_without_requests_is_routed(town: Town) -> None:
     assert counts["routings"] == 1
     assert RoutedRequest.objects.filter(initiative=initiative).count() == 1
     assert services.sweep(later())["routings"] == 0
-
-
-def test_unsent_mail_is_retried(town: Town) -> None:
-    row = RoutingMail.objects.create(key="k", to=["a@example.org"], subject="S", body="B")
-    RoutingMail.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    assert services.sweep()["mails"] == 1
-    assert len(mail.outbox) == 1
-    assert services.sweep()["mails"] == 0
-
-
-def test_failed_send_releases_the_claim_for_a_retry(town: Town) -> None:
-    row = RoutingMail.objects.create(key="k", to=["a@example.org"], subject="S", body="B")
-    with mock.patch("loket.routing.services.django_send_mail", side_effect=OSError("smtp")), \
-            pytest.raises(OSError):
-        services.send_routing_mail(row.pk)
-    row.refresh_from_db()
-    assert row.sent_at is None and row.claimed_until is None and row.attempts == 1
-    assert services.send_routing_mail(row.pk) is True
 
 
 def test_demo_rules_route_the_seed_examples(db: None) -> None:
@@ -142,7 +123,7 @@ def test_a_pause_in_consultation_is_the_same_round_for_the_sweeper(
     assert counts["routings"] == 0
     request.refresh_from_db()
     assert request.due_date > due and request.status == RoutedRequest.Status.OPEN
-    assert RoutingMail.objects.filter(key__startswith="request:").count() == 1
+    assert OutboxMail.objects.filter(key__startswith="request:").count() == 1
 
 
 def test_answered_but_not_moved_on_is_settled_by_the_sweeper(town: Town) -> None:

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from loket.core.actors import Actor
 from loket.core.errors import Conflict, InvalidInput, NotFound
-from loket.workflow import services
-from loket.workflow.models import Notification
+from loket.core.models import OutboxMail
 from loket.workflow.services import available_transitions, fire_transition
 from loket.workflow.states import State
 from tests.factories import BrokerFactory, UserFactory
@@ -201,37 +200,26 @@ def test_emails_in_dutch_to_the_initiators_and_to_the_broker(
     assert len(mail.outbox) == 2  # the initiators are not mailed about their own step
 
 
-def test_notification_is_sent_once_however_often_delivered(cast: Cast) -> None:
+def test_transition_queues_its_mails_in_the_same_transaction(cast: Cast) -> None:
     initiative = initiative_in(State.INTAKE, broker=cast.broker)
+    contact = initiative.initiators.get()
     fire_transition(initiative.pk, "agree_expectations", Actor.for_user(cast.broker),
                     expectations_initiators="a", expectations_municipality="b")
-    notification = Notification.objects.get()  # on_commit never ran inside the test
-    assert services.pending_notifications() == []  # too young: the task may still come
-    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
-        assert services.pending_notifications() == [notification.pk]
-    assert services.send_notification(notification.pk) is True
-    assert services.send_notification(notification.pk) is False
-    assert len(mail.outbox) == 1
-    notification.refresh_from_db()
-    assert notification.sent_at is not None and notification.attempts == 1
+    queued = OutboxMail.objects.get()  # on_commit never ran inside the test
+    log = initiative.history.get(transition="agree_expectations")
+    assert queued.key == f"transition:{log.pk}:initiators"
+    assert (queued.initiative_id, queued.to) == (initiative.pk, [contact.email])
+    assert queued.to_initiators and queued.sent_at is None
+    assert initiative.reference in queued.subject and "Beste initiatiefnemer," in queued.body
+    assert mail.outbox == []
 
 
-def test_failed_send_is_retried_by_the_sweeper(cast: Cast) -> None:
-    initiative = initiative_in(State.INTAKE, broker=cast.broker)
-    fire_transition(initiative.pk, "agree_expectations", Actor.for_user(cast.broker),
-                    expectations_initiators="a", expectations_municipality="b")
-    notification = Notification.objects.get()
-    with mock.patch("loket.workflow.services.send_mail", side_effect=OSError("smtp down")), \
-            pytest.raises(OSError):
-        services.send_notification(notification.pk)
-    notification.refresh_from_db()
-    assert notification.sent_at is None and notification.attempts == 1
-    from loket.workflow.tasks import sweep_notifications
-
-    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
-        sweep_notifications.delay()
-    notification.refresh_from_db()
-    assert notification.sent_at is not None and len(mail.outbox) == 1
+def test_a_step_by_the_initiators_queues_a_mail_to_the_broker_only(cast: Cast) -> None:
+    initiative = initiative_in(State.ELABORATION, broker=cast.broker)
+    fire_transition(initiative.pk, "submit_plan", Actor.initiators(initiative.pk))
+    queued = OutboxMail.objects.get()
+    assert queued.to == [cast.broker.email] and not queued.to_initiators
+    assert queued.key.endswith(":broker")
 
 
 def test_no_address_no_email_but_marked_done(cast: Cast) -> None:
@@ -239,7 +227,5 @@ def test_no_address_no_email_but_marked_done(cast: Cast) -> None:
     initiative.initiators.update(email="")
     fire_transition(initiative.pk, "agree_expectations", Actor.for_user(cast.broker),
                     expectations_initiators="a", expectations_municipality="b")
-    notification = Notification.objects.get()
-    assert services.send_notification(notification.pk) is False
-    notification.refresh_from_db()
-    assert notification.skipped and notification.sent_at and mail.outbox == []
+    queued = OutboxMail.objects.get()
+    assert queued.skipped and queued.sent_at and queued.to == [] and mail.outbox == []

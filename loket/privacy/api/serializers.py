@@ -85,7 +85,7 @@ class ExportRequestSerializer(serializers.Serializer):
 
 
 class ExportEmailSerializer(serializers.Serializer):
-    to = serializers.CharField(allow_blank=True)
+    to = serializers.ListField(child=serializers.EmailField())
     subject = serializers.CharField(allow_blank=True)
     sent_at = serializers.DateTimeField(allow_null=True)
 
