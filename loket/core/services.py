@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Heartbeat, OutboxMail
-from .tasks import enqueue_on_commit, send_now
+from .tasks import send_now
 
 logger = logging.getLogger(__name__)
 
@@ -35,29 +35,37 @@ def record_heartbeat(name: str) -> None:
 
 def queue_mail(key: str, to: Iterable[str], subject: str, body: str, *,
                initiative: Any = None, to_initiators: bool = False,
-               confidential: bool = False) -> OutboxMail | None:
+               confidential: bool = False) -> None:
     """Write an e-mail to the outbox once per `key`; it is sent after the commit.
 
     Call it inside the business transaction, with the body already rendered (in Dutch):
-    the e-mail exists exactly when the event does. Returns None when `key` was queued
-    before (a replayed task). Without any address the row is kept, marked skipped.
+    the e-mail exists exactly when the event does. A key queued before (a replayed task)
+    is left as it is. Without any address the row is kept, marked skipped.
+
+    One statement in the caller's transaction (INSERT ... ON CONFLICT DO NOTHING, no
+    savepoint): submissions hold the year's reference lock while it runs.
     """
+    recipients = sorted({address.strip() for address in to if address and address.strip()})
+    mail = OutboxMail(
+        key=key, initiative=initiative, to=recipients, to_initiators=to_initiators,
+        subject=" ".join(subject.split())[:200],  # no header injection through a title
+        body=body, confidential=confidential)
+    if not recipients:
+        mail.sent_at, mail.skipped = timezone.now(), NO_ADDRESS
+        mail.body = "" if confidential else body
+    OutboxMail.objects.bulk_create([mail], ignore_conflicts=True)
+    if recipients:
+        transaction.on_commit(lambda: _enqueue_unsent(key))
+
+
+def _enqueue_unsent(key: str) -> None:
+    """After the commit: hand the e-mail to the worker unless a delivery already took it."""
     from . import tasks
 
-    recipients = sorted({address.strip() for address in to if address and address.strip()})
-    defaults: dict[str, Any] = {
-        "initiative": initiative, "to": recipients, "to_initiators": to_initiators,
-        "subject": " ".join(subject.split())[:200],  # no header injection through a title
-        "body": body, "confidential": confidential}
-    if not recipients:
-        defaults.update(sent_at=timezone.now(), skipped=NO_ADDRESS,
-                        body="" if confidential else body)
-    mail, created = OutboxMail.objects.get_or_create(key=key, defaults=defaults)
-    if not created:
-        return None
-    if recipients:
-        enqueue_on_commit(tasks.send_outbox_mail, mail.pk)
-    return mail
+    pk = (OutboxMail.objects.filter(key=key, sent_at__isnull=True, attempts=0)
+          .values_list("pk", flat=True).first())
+    if pk is not None:
+        send_now(tasks.send_outbox_mail, pk)
 
 
 def send_outbox_mail(mail_id: int, now: datetime | None = None) -> bool:

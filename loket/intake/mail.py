@@ -8,7 +8,7 @@ from django.utils import translation
 
 from loket.core.services import queue_mail
 
-from .models import Initiative
+from .models import Initiative, Initiator
 from .tokens import hash_tracking_token
 
 SUBJECTS = {
@@ -22,14 +22,15 @@ def tracking_url(token: str) -> str:
     return f"{settings.BASE_URL}/volgen/{token}"
 
 
-def queue_tracking_link(initiative: Initiative, token: str, reason: str) -> None:
+def queue_tracking_link(initiative: Initiative, token: str, reason: str,
+                        contact: Initiator | None = None) -> None:
     """Queue the e-mail with the tracking link, once per link, in the caller's transaction.
 
     The key is the link's hash, never the token. The body carries the link, so the outbox
     keeps it only until the e-mail is sent (`confidential`): a leaked database then holds
     no working links.
     """
-    contact = initiative.contact
+    contact = contact or initiative.contact
     with translation.override("nl"):
         context = {"initiative": initiative, "contact": contact, "reason": reason,
                    "url": tracking_url(token), "municipality": settings.LOKET_MUNICIPALITY_NAME}

@@ -122,7 +122,7 @@ def submit_initiative(data: Any, *, actor: Actor | None = None) -> Submission:
             requested_budget=submission.requested_budget, support=submission.support,
             tracking_token_hash=hash_tracking_token(token), created_at=now,
         )
-        Initiator.objects.bulk_create([
+        people = Initiator.objects.bulk_create([
             Initiator(initiative=initiative, name=p.name, email=p.email, phone=p.phone,
                       is_contact=p.is_contact)
             for p in submission.initiators
@@ -132,7 +132,8 @@ def submit_initiative(data: Any, *, actor: Actor | None = None) -> Submission:
         start_workflow(initiative, actor)
         initiative.reference = next_reference(year)
         Initiative.objects.filter(pk=initiative.pk).update(reference=initiative.reference)
-        _after_commit(initiative, token, reason="submitted")
+        contact = next(p for p in people if p.is_contact)
+        _after_commit(initiative, token, reason="submitted", contact=contact)
     logger.info("initiative submitted", extra={"initiative": str(initiative.pk),
                                                "reference": initiative.reference})
     return Submission(initiative, token=token)
@@ -145,11 +146,12 @@ def _reissue_link(initiative: Initiative, *, reason: str) -> str:
     return token
 
 
-def _after_commit(initiative: Initiative, token: str, *, reason: str) -> None:
+def _after_commit(initiative: Initiative, token: str, *, reason: str,
+                  contact: Initiator) -> None:
     from loket.coupling.tasks import suggest_couplings
     from loket.routing.tasks import propose_routing
 
-    queue_tracking_link(initiative, token, reason)
+    queue_tracking_link(initiative, token, reason, contact)
     initiative_id = str(initiative.pk)
     enqueue_on_commit(propose_routing, initiative_id)
     enqueue_on_commit(suggest_couplings, initiative_id)
