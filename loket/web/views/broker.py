@@ -19,7 +19,7 @@ from loket.coupling.models import CouplingSuggestion
 from loket.coupling.selectors import couplings_for
 from loket.monitoring.models import Flag
 from loket.routing.models import Department
-from loket.workflow.models import TransitionLog
+from loket.workflow import selectors as workflow_selectors
 from loket.workflow.services import available_transitions, fire_transition, transition_methods
 from loket.workflow.states import FINAL_STATES, BallHolder, State
 
@@ -138,8 +138,7 @@ def _render_initiative(request: HttpRequest, initiative: Any, *, failed: str = "
             field["value"] = (typed or {}).get(field["name"], "") if failed == t.name else ""
         transitions.append({"name": t.name, "label": t.label, "target": State(t.target).label,
                             "fields": fields})
-    history = list(TransitionLog.objects.filter(initiative=initiative)
-                   .select_related("actor_user").order_by("at", "id"))
+    history = list(workflow_selectors.history(initiative))
     labels = transition_labels()
     for log in history:
         log.label = labels.get(log.transition, _("Ingediend") if log.transition == "submit"
