@@ -53,6 +53,8 @@ def _carrier(code: str) -> Any:
 class PolicyCarrierListView(APIView):
     @extend_schema(operation_id="policy_carriers_list", tags=[TAG],
                    summary="Beleidsopgaven (dragende opgaven) opvragen",
+                   description="Voor makelaars, managers en vakambtenaren: alle "
+                               "beleidsopgaven op naam, ook die buiten hun actieve periode.",
                    parameters=[VERSION_HEADER],
                    responses={200: PolicyCarrierSerializer(many=True),
                               **problem_responses(401, 403)})
@@ -62,6 +64,9 @@ class PolicyCarrierListView(APIView):
 
     @extend_schema(operation_id="policy_carrier_create", tags=[TAG],
                    summary="Een beleidsopgave toevoegen (managers)",
+                   description="Alleen managers (anders 403). Code, naam en reikwijdte zijn "
+                               "verplicht; ongeldige velden komen alle tegelijk terug in "
+                               "invalid_params (400).",
                    parameters=[VERSION_HEADER], request=PolicyCarrierInputSerializer,
                    responses={201: PolicyCarrierSerializer,
                               **problem_responses(400, 401, 403)})
@@ -82,7 +87,10 @@ def _body(request: Request) -> dict[str, Any]:
 
 class PolicyCarrierDetailView(APIView):
     @extend_schema(operation_id="policy_carrier_retrieve", tags=[TAG],
-                   summary="Eén beleidsopgave opvragen", parameters=[CODE, VERSION_HEADER],
+                   summary="Eén beleidsopgave opvragen",
+                   description="Voor makelaars, managers en vakambtenaren; 404 als de code "
+                               "niet bestaat.",
+                   parameters=[CODE, VERSION_HEADER],
                    responses={200: PolicyCarrierSerializer,
                               **problem_responses(401, 403, 404)})
     def get(self, request: Request, code: str) -> Response:

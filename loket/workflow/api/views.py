@@ -73,6 +73,10 @@ class InitiativeTransitionsView(APIView):
 class InitiativeFireTransitionView(APIView):
     @extend_schema(operation_id="initiative_transition_fire", tags=[TAG],
                    summary="Een stap zetten (medewerkers)",
+                   description="De makelaar, een manager of een vakambtenaar van een "
+                               "geraadpleegde afdeling zet een stap die aan hem of haar is. "
+                               "Antwoordt met de nieuwe status en de stappen die daarna "
+                               "kunnen; 409 als de stap niet vanuit de huidige status kan.",
                    parameters=[NAME, VERSION_HEADER], request=TransitionInputSerializer,
                    responses={200: WorkflowStateSerializer, **problem_responses(401),
                               **FIRE_ERRORS})
@@ -112,6 +116,9 @@ class TrackingTransitionsView(APIView):
 
     @extend_schema(operation_id="tracking_transitions_list", tags=["volgen"],
                    summary="Stappen die de initiatiefnemers nu kunnen zetten",
+                   description="Zonder account, via de geheime volglink. De status, wie aan "
+                               "zet is, en de stappen die de initiatiefnemers nu mogen zetten, "
+                               "met hun verplichte velden; 404 bij een onbekende link.",
                    parameters=[TOKEN, VERSION_HEADER],
                    responses={200: WorkflowStateSerializer, **problem_responses(404)})
     def get(self, request: Request, token: str) -> Response:
