@@ -18,7 +18,8 @@ from rest_framework.views import APIView
 
 from loket.core.actors import Actor
 from loket.core.api.openapi import VERSION_HEADER, problem_responses
-from loket.core.errors import NotFound, NotPermitted
+from loket.core.api.permissions import staff_actor
+from loket.core.errors import NotFound
 from loket.coupling import selectors, services
 from loket.workflow.selectors import initiative_for_staff
 
@@ -34,13 +35,6 @@ CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH,
                         description="Code van de beleidsopgave, bijvoorbeeld energietransitie.")
 CARRIER = OpenApiParameter("carrier_code", OpenApiTypes.STR, OpenApiParameter.PATH,
                            description="Code van de beleidsopgave.")
-
-
-def _staff(request: Request) -> Actor:
-    actor = Actor.for_user(request.user)
-    if not actor.is_staff_member:
-        raise NotPermitted(_("Alleen medewerkers van de gemeente kunnen dit zien."))
-    return actor
 
 
 def _carrier(code: str) -> Any:
@@ -59,7 +53,7 @@ class PolicyCarrierListView(APIView):
                    responses={200: PolicyCarrierSerializer(many=True),
                               **problem_responses(401, 403)})
     def get(self, request: Request) -> Response:
-        _staff(request)
+        staff_actor(request)
         return Response(PolicyCarrierSerializer(selectors.carriers(), many=True).data)
 
     @extend_schema(operation_id="policy_carrier_create", tags=[TAG],
@@ -71,7 +65,7 @@ class PolicyCarrierListView(APIView):
                    responses={201: PolicyCarrierSerializer,
                               **problem_responses(400, 401, 403)})
     def post(self, request: Request) -> Response:
-        actor = _staff(request)
+        actor = staff_actor(request)
         carrier = services.save_carrier(actor, _body(request))
         return Response(PolicyCarrierSerializer(selectors.carrier_by_code(carrier.code)).data,
                         status=status.HTTP_201_CREATED)
@@ -94,7 +88,7 @@ class PolicyCarrierDetailView(APIView):
                    responses={200: PolicyCarrierSerializer,
                               **problem_responses(401, 403, 404)})
     def get(self, request: Request, code: str) -> Response:
-        _staff(request)
+        staff_actor(request)
         return Response(PolicyCarrierSerializer(_carrier(code)).data)
 
     @extend_schema(operation_id="policy_carrier_update", tags=[TAG],
@@ -105,7 +99,7 @@ class PolicyCarrierDetailView(APIView):
                    responses={200: PolicyCarrierSerializer,
                               **problem_responses(400, 401, 403, 404)})
     def patch(self, request: Request, code: str) -> Response:
-        actor = _staff(request)
+        actor = staff_actor(request)
         carrier = _carrier(code)
         services.save_carrier(actor, _body(request), carrier)
         return Response(PolicyCarrierSerializer(_carrier(code)).data)

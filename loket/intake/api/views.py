@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from loket.core.actors import Actor
 from loket.core.api.openapi import problem_responses
 from loket.core.api.pagination import Pagination
+from loket.core.api.permissions import IsStaffMember, staff_actor
 from loket.core.errors import InvalidInput
 from loket.intake import selectors, services
 from loket.intake.mail import tracking_url
@@ -48,17 +49,6 @@ TAG_AUTH = "inloggen"
 # Token first: an unauthenticated request then gets 401 with `WWW-Authenticate: Token`
 # (DRF answers 403 when the first authenticator offers no challenge, as sessions don't).
 STAFF_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
-
-
-class IsStaffMember(BasePermission):
-    """Authenticated with a staff role: broker, manager or official."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return Actor.for_user(request.user).is_staff_member
-
-
-def staff_actor(request: Request) -> Actor:
-    return Actor.for_user(request.user)
 
 
 TOKEN_PARAMETER = OpenApiParameter(

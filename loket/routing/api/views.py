@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 
 from loket.core.actors import Actor
 from loket.core.api.pagination import Pagination
-from loket.core.errors import InvalidInput, NotPermitted
+from loket.core.api.permissions import staff_actor
+from loket.core.errors import InvalidInput
 
 from .. import selectors, services
 from ..models import RoutingProposal
@@ -104,11 +105,6 @@ def actor_of(request: Request) -> Actor:
     return Actor.for_user(request.user)
 
 
-def require_staff(actor: Actor) -> None:
-    if not actor.is_staff_member:
-        raise NotPermitted(_("Alleen medewerkers van de gemeente hebben hier toegang."))
-
-
 def _paginate(view: APIView, request: Request, queryset: Any, serializer: Any) -> Response:
     paginator = view.pagination_class() if view.pagination_class else None
     if paginator is None:
@@ -129,7 +125,7 @@ class DepartmentListView(PaginatedView):
                    summary="Afdelingen opvragen", responses={200: s.DepartmentSerializer(
                        many=True), **ERRORS})
     def get(self, request: Request) -> Response:
-        require_staff(actor_of(request))
+        staff_actor(request)
         return _paginate(self, request, selectors.departments(), s.DepartmentSerializer)
 
     @extend_schema(operation_id="departmentCreate",
@@ -151,7 +147,7 @@ class DepartmentDetailView(APIView):
                    description=DOC["departmentRetrieve"], tags=["routering"],
                    summary="Afdeling opvragen", responses={200: s.DepartmentSerializer, **ERRORS})
     def get(self, request: Request, code: str) -> Response:
-        require_staff(actor_of(request))
+        staff_actor(request)
         return Response(s.DepartmentSerializer(
             get_object_or_404(selectors.departments(), code=code)).data)
 
@@ -161,8 +157,7 @@ class DepartmentDetailView(APIView):
                    request=s.DepartmentInputSerializer(partial=True),
                    responses={200: s.DepartmentSerializer, **ERRORS})
     def patch(self, request: Request, code: str) -> Response:
-        actor = actor_of(request)
-        require_staff(actor)
+        actor = staff_actor(request)
         department = get_object_or_404(selectors.departments(), code=code)
         data = s.DepartmentInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -178,7 +173,7 @@ class RuleListView(PaginatedView):
                    summary="Routeringsregels opvragen, in volgorde",
                    responses={200: s.RuleSerializer(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
-        require_staff(actor_of(request))
+        staff_actor(request)
         return _paginate(self, request, selectors.rules(), s.RuleSerializer)
 
     @extend_schema(operation_id="routingRuleCreate",
@@ -198,7 +193,7 @@ class RuleDetailView(APIView):
                    description=DOC["routingRuleRetrieve"], tags=["routering"],
                    summary="Routeringsregel opvragen", responses={200: s.RuleSerializer, **ERRORS})
     def get(self, request: Request, rule_id: int) -> Response:
-        require_staff(actor_of(request))
+        staff_actor(request)
         return Response(s.RuleSerializer(get_object_or_404(selectors.rules(), pk=rule_id)).data)
 
     @extend_schema(operation_id="routingRuleUpdate",
@@ -206,8 +201,7 @@ class RuleDetailView(APIView):
                    summary="Routeringsregel wijzigen (manager)",
                    request=s.RuleInputSerializer, responses={200: s.RuleSerializer, **ERRORS})
     def patch(self, request: Request, rule_id: int) -> Response:
-        actor = actor_of(request)
-        require_staff(actor)
+        actor = staff_actor(request)
         rule = get_object_or_404(selectors.rules(), pk=rule_id)
         data = s.RuleInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -219,8 +213,7 @@ class RuleDetailView(APIView):
                    summary="Routeringsregel verwijderen (manager)",
                    responses={204: None, **ERRORS})
     def delete(self, request: Request, rule_id: int) -> Response:
-        actor = actor_of(request)
-        require_staff(actor)
+        actor = staff_actor(request)
         services.delete_rule(actor, get_object_or_404(selectors.rules(), pk=rule_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
