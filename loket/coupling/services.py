@@ -187,7 +187,8 @@ def suggest_couplings(initiative_id: str) -> int:
     minimum = settings.LOKET_COUPLING_MIN_SCORE
     limit = settings.LOKET_COUPLING_MAX_SUGGESTIONS
     with transaction.atomic():
-        initiative = Initiative.objects.select_for_update().filter(pk=initiative_id).first()
+        initiative = (Initiative.objects.select_for_update(no_key=True)
+                      .filter(pk=initiative_id).first())
         if initiative is None:
             logger.info("coupling: initiative gone", extra={"initiative": str(initiative_id)})
             return 0
@@ -258,7 +259,8 @@ def decide_coupling(actor: Actor, initiative_id: Any, carrier_code: str, decisio
     if len(reason) > MAX_REASON:
         raise InvalidInput({"reason": [_("Hoogstens %(max)s tekens.") % {"max": MAX_REASON}]})
     with transaction.atomic():
-        initiative = Initiative.objects.select_for_update().filter(pk=initiative_id).first()
+        initiative = (Initiative.objects.select_for_update(no_key=True)
+                      .filter(pk=initiative_id).first())
         if initiative is None:
             raise NotFound(_("Dit initiatief bestaat niet."))
         _require_decider(actor, initiative)

@@ -180,7 +180,7 @@ def update_plan(initiative: Initiative, actor: Actor, data: Any) -> Initiative:
         changes["description"] = clean_description(errors, data["description"])
     errors.raise_if_any()
     with transaction.atomic():
-        locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        locked = Initiative.objects.select_for_update(no_key=True).get(pk=initiative.pk)
         if locked.state not in EDITABLE_STATES:
             raise Conflict(_("Het plan kan in de status '%(state)s' niet meer worden gewijzigd.")
                            % {"state": locked.get_state_display()})

@@ -102,7 +102,10 @@ def dry_run(actor: Actor, *, title: str = "", description: str = "", requested_b
 def _load(initiative_id: object, *, lock: bool = False) -> Initiative:
     qs = Initiative.objects.select_related("area")
     if lock:
-        qs = qs.select_for_update(of=("self",))
+        # FOR NO KEY UPDATE: we never change the key, and a plain FOR UPDATE would block the
+        # foreign-key checks of concurrent inserts that point at this initiative (a deadlock
+        # with the sweeper's proposal inserts was seen in CI).
+        qs = qs.select_for_update(of=("self",), no_key=True)
     try:
         return qs.get(pk=initiative_id)
     except (Initiative.DoesNotExist, ValueError, TypeError):

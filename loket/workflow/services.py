@@ -106,7 +106,7 @@ def available_transitions(initiative: Any, actor: Actor) -> list[AvailableTransi
 def _lock(initiative_id: Any) -> Any:
     model = _initiative_model()
     try:
-        return model.objects.select_for_update().get(pk=initiative_id)
+        return model.objects.select_for_update(no_key=True).get(pk=initiative_id)
     except (model.DoesNotExist, ValidationError, ValueError, TypeError):
         raise NotFound(_("Dit initiatief bestaat niet.")) from None
 
