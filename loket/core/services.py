@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,12 +36,14 @@ def record_heartbeat(name: str) -> None:
 
 def queue_mail(key: str, to: Iterable[str], subject: str, body: str, *,
                initiative: Any = None, to_initiators: bool = False,
-               confidential: bool = False) -> None:
+               confidential: bool = False, enqueue: bool = True) -> str:
     """Write an e-mail to the outbox once per `key`; it is sent after the commit.
 
     Call it inside the business transaction, with the body already rendered (in Dutch):
     the e-mail exists exactly when the event does. A key queued before (a replayed task)
-    is left as it is. Without any address the row is kept, marked skipped.
+    is left as it is. Without any address the row is kept, marked skipped. With
+    `enqueue=False` the caller's own task sends it (`send_queued_mail(key)`), which saves a
+    task publish on a hot path; the sweep still backs it up. Returns the key.
 
     One statement in the caller's transaction (INSERT ... ON CONFLICT DO NOTHING, no
     savepoint): submissions hold the year's reference lock while it runs.
@@ -54,8 +57,9 @@ def queue_mail(key: str, to: Iterable[str], subject: str, body: str, *,
         mail.sent_at, mail.skipped = timezone.now(), NO_ADDRESS
         mail.body = "" if confidential else body
     OutboxMail.objects.bulk_create([mail], ignore_conflicts=True)
-    if recipients:
+    if recipients and enqueue:
         transaction.on_commit(lambda: _enqueue_unsent(key))
+    return key
 
 
 def _enqueue_unsent(key: str) -> None:
@@ -96,6 +100,24 @@ def send_outbox_mail(mail_id: int, now: datetime | None = None) -> bool:
         raise
     OutboxMail.objects.filter(pk=mail_id).update(sent_at=timezone.now(), **wiped)
     return True
+
+
+def deliver_outbox_mail(mail_id: int) -> bool:
+    """`send_outbox_mail` for a task: SMTP trouble is logged, not raised, so the claim is
+    released, the sweep retries, and the task's other steps still run."""
+    try:
+        return send_outbox_mail(mail_id)
+    except (smtplib.SMTPException, OSError):
+        logger.warning("e-mail not sent, the sweep will retry", extra={"mail": mail_id},
+                       exc_info=True)
+        return False
+
+
+def send_queued_mail(key: str) -> bool:
+    """Send the outbox e-mail with this key from the caller's own task (see `queue_mail`)."""
+    pk = OutboxMail.objects.filter(key=key, sent_at__isnull=True).values_list(
+        "pk", flat=True).first()
+    return pk is not None and deliver_outbox_mail(pk)
 
 
 def pending_outbox_mails(now: datetime | None = None, batch: int = SWEEP_BATCH) -> list[int]:

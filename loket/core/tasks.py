@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 from typing import Any
 
 from celery import Task, shared_task
@@ -41,17 +40,10 @@ def heartbeat(name: str = "worker") -> None:
 
 @shared_task(name="loket.core.send_outbox_mail", acks_late=True)
 def send_outbox_mail(mail_id: int) -> None:
-    """Send one outbox e-mail; a redelivered task finds it claimed or sent and does nothing.
+    """Send one outbox e-mail; a redelivered task finds it claimed or sent and does nothing."""
+    from .services import deliver_outbox_mail
 
-    SMTP trouble is logged, not raised: the row is released and the sweep retries it.
-    """
-    from .services import send_outbox_mail as send
-
-    try:
-        send(mail_id)
-    except (smtplib.SMTPException, OSError):
-        logger.warning("e-mail not sent, the sweep will retry", extra={"mail": mail_id},
-                       exc_info=True)
+    deliver_outbox_mail(mail_id)
 
 
 @shared_task(name="loket.core.sweep_outbox", acks_late=True)

@@ -23,12 +23,13 @@ def tracking_url(token: str) -> str:
 
 
 def queue_tracking_link(initiative: Initiative, token: str, reason: str,
-                        contact: Initiator | None = None) -> None:
+                        contact: Initiator | None = None, *, enqueue: bool = True) -> str:
     """Queue the e-mail with the tracking link, once per link, in the caller's transaction.
 
     The key is the link's hash, never the token. The body carries the link, so the outbox
     keeps it only until the e-mail is sent (`confidential`): a leaked database then holds
-    no working links.
+    no working links. Returns the outbox key; with `enqueue=False` the caller's task sends
+    it (`core.services.send_queued_mail`).
     """
     contact = contact or initiative.contact
     with translation.override("nl"):
@@ -37,6 +38,7 @@ def queue_tracking_link(initiative: Initiative, token: str, reason: str,
         subject = SUBJECTS.get(reason, SUBJECTS["submitted"]).format(
             title=initiative.title[:80], reference=initiative.reference)
         body = render_to_string("intake/email/tracking_link.txt", context) if contact else ""
-    queue_mail(f"tracking-link:{hash_tracking_token(token)}",
-               [contact.email] if contact else [], subject, body, initiative=initiative,
-               to_initiators=True, confidential=True)
+    return queue_mail(f"tracking-link:{hash_tracking_token(token)}",
+                      [contact.email] if contact else [], subject, body,
+                      initiative=initiative, to_initiators=True, confidential=True,
+                      enqueue=enqueue)

@@ -646,7 +646,8 @@ def recompute_learning() -> bool:
 
 def sweep(now: datetime | None = None, batch: int = 200) -> dict[str, int]:
     """Re-enqueue routing work whose task never ran (broker down, worker died); e-mails are
-    the core outbox sweep's.
+    the core outbox sweep's. A proposal never computed means the initiative's analysis never
+    ran, so intake's analysis task is re-enqueued (coupling suggestions come with it).
 
     Each re-enqueue first moves a marker with compare-and-swap, so concurrent sweepers
     enqueue each piece of work once per period.
@@ -664,9 +665,11 @@ def sweep(now: datetime | None = None, batch: int = 200) -> dict[str, int]:
         ignore_conflicts=True)
     stale = (RoutingProposal.objects.filter(computed_at__isnull=True, retry_at__lte=now)
              .values_list("pk", "initiative_id", "retry_at")[:batch])
+    from loket.intake.tasks import analyse_initiative  # routing and coupling, as on submission
+
     for pk, initiative_id, marker in stale:
         if RoutingProposal.objects.filter(pk=pk, retry_at=marker).update(retry_at=now + after):
-            counts["proposals"] += send_now(tasks.propose_routing, str(initiative_id))
+            counts["proposals"] += send_now(analyse_initiative, str(initiative_id))
 
     in_consultation = Initiative.objects.filter(state=State.CONSULTATION).annotate(
         round_at=_round_started(), routed_for=F("routing__routed_for"))

@@ -156,7 +156,7 @@ def test_confirmation_email_goes_to_contact_after_commit_only(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = submit()
         assert mail.outbox == []
-    assert len(callbacks) == 3  # e-mail, routing proposal, coupling suggestions
+    assert len(callbacks) == 1  # one task publish: routing, coupling, then the e-mail
     for callback in callbacks:
         callback()
     assert len(mail.outbox) == 1
@@ -200,6 +200,33 @@ def test_routing_and_coupling_are_enqueued_after_commit(
         result = submit()
     routing.assert_called_once_with(str(result.initiative.pk))
     coupling.assert_called_once_with(str(result.initiative.pk))
+
+
+def test_a_failing_analysis_step_does_not_stop_the_others(
+        django_capture_on_commit_callbacks) -> None:
+    with mock.patch("loket.routing.services.propose_routing",
+                    side_effect=RuntimeError("stuk")), \
+            mock.patch("loket.coupling.services.suggest_couplings") as coupling:
+        with django_capture_on_commit_callbacks(execute=False):
+            result = submit()
+        key = OutboxMail.objects.get().key
+        with pytest.raises(RuntimeError, match="stuk"):  # raised after the other steps
+            services.analyse_initiative(str(result.initiative.pk), key)
+    coupling.assert_called_once_with(str(result.initiative.pk))
+    assert len(mail.outbox) == 1  # the resident still gets the link
+    assert OutboxMail.objects.get().sent_at is not None
+
+
+def test_analysis_is_idempotent_and_sends_the_link_once(
+        django_capture_on_commit_callbacks) -> None:
+    from loket.intake.tasks import analyse_initiative
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = submit()
+    key = OutboxMail.objects.get().key
+    analyse_initiative.apply(args=[str(result.initiative.pk), key])  # a redelivered task
+    assert len(mail.outbox) == 1
+    assert result.initiative.routing.computed_at is not None
 
 
 def test_duplicate_within_window_returns_existing_without_its_token(

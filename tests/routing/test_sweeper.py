@@ -23,8 +23,10 @@ def later() -> Any:
 def test_initiative_whose_proposal_never_came_is_proposed(town: Town) -> None:
     initiative = initiative_in(State.SUBMITTED, title="Zebrapad", description="Een zebrapad.")
     assert services.sweep(timezone.now())["proposals"] == 0  # too young
-    counts = services.sweep(later())
+    with mock.patch("loket.coupling.services.suggest_couplings") as coupling:
+        counts = services.sweep(later())
     assert counts["proposals"] == 1
+    coupling.assert_called_once_with(str(initiative.pk))  # the lost task carried coupling too
     proposal = RoutingProposal.objects.get(initiative=initiative)
     assert proposal.computed_at is not None and proposal.retry_at is None
     assert services.sweep(later())["proposals"] == 0
