@@ -10,6 +10,7 @@ import uuid
 
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from loket.workflow.fsm import InitiativeWorkflow
@@ -95,7 +96,13 @@ class Initiator(models.Model):
         ordering = ["-is_contact", "id"]
         verbose_name = _("initiatiefnemer")
         verbose_name_plural = _("initiatiefnemers")
-        indexes = [models.Index(fields=["email"])]
+        indexes = [
+            models.Index(fields=["email"]),
+            # The duplicate guard compares contact addresses case-insensitively (UPPER):
+            # without this, every submission scans all initiators.
+            models.Index(Upper("email"), condition=models.Q(is_contact=True),
+                         name="intake_contact_email_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.name
