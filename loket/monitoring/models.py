@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from loket.workflow.states import State
 
+from . import reasons
+
 # Defaults in Dutch working days (see docs/monitoring.md). Consultation has no state rule:
 # there the departments hold the ball and the request rules (overdue, declined,
 # conversation) say precisely which department, instead of blaming "consultation".
@@ -102,7 +104,12 @@ class Flag(models.Model):
     # Machine key of the cause, e.g. "state:intake:<entered epoch>", "request:42:2026-05-01",
     # "declined:17", "conversation:18", "no_broker": a new occurrence is a new cause.
     cause = models.CharField(_("oorzaak"), max_length=80)
-    reason = models.TextField(_("reden"))
+    # Why, language-neutral (see reasons.py): the sentence is rendered in the reader's
+    # language by `reason`. Flags raised before codes existed keep their Dutch text in
+    # `legacy_reason`, shown when the code is empty.
+    reason_code = models.CharField(_("reden (code)"), max_length=30, blank=True, default="")
+    reason_params = models.JSONField(_("reden (gegevens)"), default=dict, blank=True)
+    legacy_reason = models.TextField(_("reden (oude tekst)"), blank=True, default="")
     ball_holder = models.CharField(_("aan zet"), max_length=12, choices=BallHolder.choices)
     department = models.ForeignKey("routing.Department", verbose_name=_("afdeling"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="flags")
@@ -144,6 +151,16 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.reason}"
+
+    @property
+    def reason(self) -> str:
+        """The reason as a sentence in the active language (reads the department's name only
+        for the sentences that name it: join `department` when listing those)."""
+        department = None
+        if self.reason_code in reasons.NAMES_DEPARTMENT and self.department_id is not None:
+            department = self.department.name
+        return reasons.reason_text(self.reason_code, self.reason_params,
+                                   department=department, legacy=self.legacy_reason)
 
     @property
     def is_open(self) -> bool:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +34,7 @@ from loket.routing.models import Answer, Department, RoutedRequest
 from loket.workflow.models import TransitionLog
 from loket.workflow.states import ACTIVE_STATES, BALL_HOLDER, BallHolder, State
 
+from . import reasons
 from .models import BlockRule, Flag, StallRule
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class Wanted:
     since: datetime
     escalate_at: datetime | None
     department_id: int | None
-    reason_args: tuple
+    reason: reasons.Reason  # (code, parameters): rendered in the reader's language
 
 
 # -- working-day helpers (cached: candidates share a few hundred distinct dates) ----------
@@ -102,7 +103,7 @@ def _stalled_spec(entered: datetime, state: str, ball: str, days: int,
     escalate_at = (None if ball == Flag.BallHolder.INITIATORS else
                    _crossed(_local_date(entered), days + escalation))
     return Wanted(Flag.Kind.STALLED, ball, entered, escalate_at, None,
-                  ("stalled", state, days))
+                  reasons.stalled(state, days, initiators=ball == Flag.BallHolder.INITIATORS))
 
 
 def _stall_candidates(today: date) -> Iterator[tuple[Key, Lazy]]:
@@ -125,7 +126,7 @@ def _overdue_spec(due_date: date, department_id: int, days: int, escalation: int
     return Wanted(Flag.Kind.OVERDUE, Flag.BallHolder.DEPARTMENT,
                   _start_of(due_date + timedelta(days=1)),
                   _crossed(due_date, days + escalation, after=True),
-                  department_id, ("overdue", due_date))
+                  department_id, reasons.overdue(due_date))
 
 
 def _overdue_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Lazy]]:
@@ -169,11 +170,11 @@ def answers_without_follow_up(rule: BlockRule, today: date) -> models.QuerySet:
         | Q(meeting_planned_at__lt=cutoff))
 
 
-def _answer_spec(kind: str, ball: str, start: datetime, department_id: int, days: int,
+def _answer_spec(code: str, ball: str, start: datetime, department_id: int, days: int,
                  escalation: int) -> Wanted:
     return Wanted(Flag.Kind.BLOCKED, ball, start,
                   _crossed(_local_date(start), days + escalation), department_id,
-                  (kind, _local_date(start), days))
+                  reasons.answer(code, _local_date(start), days))
 
 
 def _answer_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Lazy]]:
@@ -184,21 +185,23 @@ def _answer_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Lazy
     terms = (rule.working_days, rule.escalation_working_days)
     for answer_id, initiative_id, department_id, answered_at, met, area_id, broker_id in rows:
         if declined:
-            cause, ball, kind = f"declined:{answer_id}", Flag.BallHolder.BROKER, "declined"
+            cause, ball, code = (f"declined:{answer_id}", Flag.BallHolder.BROKER,
+                                 reasons.DECLINED)
         elif met is not None:  # the conversation was held: the department owes an answer
-            cause, ball, kind = f"conversation:{answer_id}", Flag.BallHolder.DEPARTMENT, "met"
+            cause, ball, code = (f"conversation:{answer_id}", Flag.BallHolder.DEPARTMENT,
+                                 reasons.MET)
         else:
-            cause, ball, kind = (f"conversation:{answer_id}", Flag.BallHolder.BROKER,
-                                 "conversation")
+            cause, ball, code = (f"conversation:{answer_id}", Flag.BallHolder.BROKER,
+                                 reasons.CONVERSATION)
         yield (initiative_id, Flag.Kind.BLOCKED, cause), (
-            _answer_spec, (kind, ball, met or answered_at, department_id, *terms),
+            _answer_spec, (code, ball, met or answered_at, department_id, *terms),
             area_id, broker_id)
 
 
 def _no_broker_spec(created_at: datetime, days: int, escalation: int) -> Wanted:
     return Wanted(Flag.Kind.BLOCKED, Flag.BallHolder.BROKER, created_at,
                   _crossed(_local_date(created_at), days + escalation), None,
-                  ("no_broker", days))
+                  reasons.no_broker(days))
 
 
 def _no_broker_candidates(rule: BlockRule, today: date) -> Iterator[tuple[Key, Lazy]]:
@@ -226,45 +229,6 @@ def wanted_flags(now: datetime) -> dict[Key, Lazy]:
     return wanted
 
 
-# -- reasons (Dutch, stored on the flag) ---------------------------------------------------
-
-def _reason(args: tuple, departments: dict[int, str], department_id: int | None) -> str:
-    department = departments.get(department_id or 0, _("de afdeling"))
-    kind = args[0]
-    if kind == "stalled":
-        state, days = args[1], args[2]
-        label = State(state).label
-        if state == State.SUBMITTED:
-            return _("Ingediend en na %(days)s werkdagen nog niet opgepakt door een "
-                     "initiatiefmakelaar.") % {"days": days}
-        if BALL_HOLDER.get(state) == BallHolder.INITIATORS:
-            return _("Al meer dan %(days)s werkdagen geen beweging in de status "
-                     "'%(state)s'. De initiatiefnemers zijn aan zet; dit is geen "
-                     "vertraging bij de gemeente. De makelaar kan even contact opnemen om "
-                     "te horen hoe het gaat en of ze iets nodig hebben.") % {
-                "days": days, "state": label}
-        return _("Staat langer dan %(days)s werkdagen in de status '%(state)s'; de "
-                 "initiatiefmakelaar is aan zet.") % {"days": days, "state": label}
-    if kind == "overdue":
-        return _("De vraag aan %(department)s had uiterlijk %(due)s beantwoord moeten "
-                 "zijn.") % {"department": department, "due": date_format(args[1])}
-    if kind == "declined":
-        return _("%(department)s antwoordde op %(date)s 'niet akkoord'; na %(days)s "
-                 "werkdagen is er nog geen vervolg. Bespreek de motivering en het "
-                 "alternatief met de initiatiefnemers.") % {
-            "department": department, "date": date_format(args[1]), "days": args[2]}
-    if kind == "met":
-        return _("Het gesprek met %(department)s stond gepland op %(date)s; %(days)s "
-                 "werkdagen later heeft de afdeling nog geen nieuw antwoord gegeven.") % {
-            "department": department, "date": date_format(args[1]), "days": args[2]}
-    if kind == "conversation":
-        return _("%(department)s vroeg op %(date)s om een gesprek; na %(days)s werkdagen "
-                 "is er nog geen afspraak gepland.") % {
-            "department": department, "date": date_format(args[1]), "days": args[2]}
-    return _("Na %(days)s werkdagen is er nog geen initiatiefmakelaar aan dit initiatief "
-             "gekoppeld.") % {"days": args[1]}
-
-
 # -- the scan -------------------------------------------------------------------------------
 
 def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
@@ -277,10 +241,11 @@ def scan_flags(now: datetime | None = None, *, notify: bool = True) -> ScanResul
 
     Idempotent and safe to run concurrently: the partial unique constraint turns a flag
     raised twice into a no-op, and notifications are claimed per level (compare-and-swap).
+    Reasons are stored as code + parameters (reasons.py): no sentence is written here.
     """
     now = now or timezone.now()
     result = ScanResult()
-    with transaction.atomic(), override(settings.LANGUAGE_CODE):
+    with transaction.atomic():
         wanted = wanted_flags(now)
         open_flags = {
             (initiative_id, kind, cause): (pk, area_id, broker_id)
@@ -302,12 +267,6 @@ def scan_flags(now: datetime | None = None, *, notify: bool = True) -> ScanResul
                 cleared_at=now)
         new_keys = [key for key in wanted if key not in open_flags]
         if new_keys:
-            departments = dict(Department.objects.values_list("id", "name"))
-
-            @cache  # many flags share a reason (same rule, same day)
-            def reason(args: tuple, department_id: int | None) -> str:
-                return _reason(args, departments, department_id)
-
             new_flags = []
             for key in new_keys:
                 build, args, area_id, broker_id = wanted[key]
@@ -315,7 +274,7 @@ def scan_flags(now: datetime | None = None, *, notify: bool = True) -> ScanResul
                 level = 2 if spec.escalate_at is not None and spec.escalate_at <= now else 1
                 new_flags.append(Flag(
                     initiative_id=key[0], kind=key[1], cause=key[2],
-                    reason=reason(spec.reason_args, spec.department_id),
+                    reason_code=spec.reason[0], reason_params=spec.reason[1],
                     ball_holder=spec.ball_holder, department_id=spec.department_id,
                     area_id=area_id, broker_id=broker_id,
                     since=spec.since, escalate_at=spec.escalate_at, escalation_level=level,
@@ -355,8 +314,9 @@ def notify_pending(now: datetime | None = None) -> tuple[int, int]:
             Flag.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(cleared_at__isnull=True, notified_level__lt=F("escalation_level"))
             .select_related("initiative", "initiative__broker", "department")
-            .only("id", "kind", "reason", "ball_holder", "since", "escalation_level",
-                  "notified_level", "department_id", "department__name",
+            .only("id", "kind", "reason_code", "reason_params", "legacy_reason", "ball_holder",
+                  "since", "escalation_level", "notified_level", "department_id",
+                  "department__name",
                   # (the workflow mixin reads the state when an initiative is loaded)
                   "initiative__state", "initiative__reference", "initiative__title",
                   "initiative__broker",

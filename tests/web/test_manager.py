@@ -33,7 +33,7 @@ def stalled_story(demo: None, django_capture_on_commit_callbacks: Any) -> Story:
         story = submitted(title="Bloembakken tegen hardrijders")
     now = timezone.now()
     Flag.objects.create(initiative=story.initiative, kind=Flag.Kind.STALLED, cause="test",
-                        reason="Al 12 werkdagen niemand heeft het opgepakt.",
+                        legacy_reason="Al 12 werkdagen niemand heeft het opgepakt.",
                         ball_holder=Flag.BallHolder.BROKER, since=now, created_at=now)
     return story
 
@@ -46,6 +46,35 @@ def test_stalled_overview_shows_reason_and_ball_holder(stalled_story: Story,
     assert "de initiatiefmakelaar" in html
     filtered = client.get("/manager/vastgelopen?ball_holder=department").content.decode()
     assert "Bloembakken tegen hardrijders" not in filtered
+
+
+def test_a_flag_reason_follows_the_language_switch(stalled_story: Story,
+                                                  client: Client) -> None:
+    """The same flag reads in Dutch, and in English after the language switch, on the
+    stalled overview, the board and the initiative's page."""
+    from django.conf import settings
+
+    initiative = stalled_story.initiative
+    now = timezone.now()
+    Flag.objects.create(initiative=initiative, kind=Flag.Kind.BLOCKED, cause="no_broker",
+                        reason_code="no_broker", reason_params={"days": 5},
+                        ball_holder=Flag.BallHolder.BROKER, since=now, created_at=now)
+    dutch = "Na 5 werkdagen is er nog geen initiatiefmakelaar aan dit initiatief gekoppeld."
+    english = ("After 5 working days, no initiative broker has been assigned to this "
+               "initiative yet.")
+    pages = ["/manager/vastgelopen", "/makelaar",
+             f"/makelaar/initiatieven/{initiative.pk}"]
+    login(client, "manager")
+    for path in pages:
+        html = client.get(path).content.decode()
+        assert dutch in html and english not in html, path
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    for path in pages:
+        html = client.get(path).content.decode()
+        assert english in html and dutch not in html, path
+        # the flag stored before reason codes reads as it was stored
+        assert "Al 12 werkdagen niemand heeft het opgepakt." in html, path
 
 
 def test_summary_has_svg_charts_with_data_tables(stalled_story: Story, client: Client) -> None:

@@ -1,5 +1,6 @@
-"""CSV for the dashboard (`?format=csv` or `Accept: text/csv`): Dutch headers, `;`-separated
-as Dutch spreadsheet software expects, UTF-8 with a BOM so Excel reads the accents."""
+"""CSV for the dashboard (`?format=csv` or `Accept: text/csv`): headers and texts in the
+request's language (Dutch unless asked otherwise), `;`-separated as Dutch spreadsheet
+software expects, UTF-8 with a BOM so Excel reads the accents."""
 
 from __future__ import annotations
 

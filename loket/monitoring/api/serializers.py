@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from loket.monitoring.models import Flag
+from loket.monitoring.reasons import NAMES_DEPARTMENT, reason_text
 from loket.workflow.states import State
 
 
@@ -32,6 +33,8 @@ class StalledFlagSerializer(serializers.ModelSerializer):
     area = serializers.SerializerMethodField()
     broker = serializers.SerializerMethodField()
     kind_label = serializers.CharField(source="get_kind_display")
+    reason = serializers.CharField(read_only=True, label=_("Reden"), help_text=_(
+        "Waarom het initiatief stilstaat, als zin in de taal van de vrager."))
     ball_holder_label = serializers.SerializerMethodField()
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     days = serializers.SerializerMethodField()
@@ -69,26 +72,35 @@ CSV_STALLED = [
 
 def stalled_rows(flags: Any, now: Any) -> tuple[list[str], list[list[Any]]]:
     """Every open flag as a CSV row, straight from one `.values()` query (an export of tens
-    of thousands of rows must not build a model instance and a serializer per row)."""
+    of thousands of rows must not build a model instance and a serializer per row), with
+    the labels and reasons in the request's language."""
     states = dict(State.choices)
     kinds = dict(Flag.Kind.choices)
     holders = dict(Flag.BallHolder.choices)
+    sentences: dict[tuple, str] = {}  # many flags share a reason (same rule, same day)
     rows = []
     for r in flags.values("initiative__reference", "initiative__title", "initiative__state",
                           "initiative__area__name", "initiative__broker__first_name",
                           "initiative__broker__last_name", "initiative__broker__username",
-                          "kind", "reason", "ball_holder", "department__name", "since",
-                          "escalation_level"):
+                          "kind", "reason_code", "reason_params", "legacy_reason",
+                          "ball_holder", "department__name", "since", "escalation_level"):
         broker = " ".join(filter(None, (r["initiative__broker__first_name"],
                                         r["initiative__broker__last_name"])))
         holder = (r["department__name"] if r["ball_holder"] == Flag.BallHolder.DEPARTMENT
                   and r["department__name"] else str(holders[r["ball_holder"]]))
+        code = r["reason_code"]
+        department = r["department__name"] if code in NAMES_DEPARTMENT else None
+        key = (code, repr(sorted((r["reason_params"] or {}).items())), department,
+               r["legacy_reason"])
+        if key not in sentences:
+            sentences[key] = reason_text(code, r["reason_params"], department=department,
+                                         legacy=r["legacy_reason"])
         rows.append([
             r["initiative__reference"], r["initiative__title"],
             str(states.get(r["initiative__state"], r["initiative__state"])),
             r["initiative__area__name"] or "",
             broker or r["initiative__broker__username"] or "",
-            str(kinds[r["kind"]]), r["reason"], holder,
+            str(kinds[r["kind"]]), sentences[key], holder,
             timezone.localtime(r["since"]).isoformat(), (now - r["since"]).days,
             r["escalation_level"]])
     return [str(label) for _, label in CSV_STALLED], rows

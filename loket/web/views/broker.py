@@ -145,7 +145,8 @@ def _render_initiative(request: HttpRequest, initiative: Any, *, failed: str = "
                                else log.transition)
         log.role_label = ROLE_LABELS.get(log.actor_role, log.actor_role)
     suggestions = couplings_for(initiative)
-    flags = Flag.objects.filter(initiative=initiative, cleared_at__isnull=True)
+    flags = Flag.objects.filter(initiative=initiative,
+                                cleared_at__isnull=True).select_related("department")
     return render(request, "web/initiative.html", {
         "i": initiative, "transitions": transitions, "history": history,
         "suggestions": suggestions, "flags": flags, "routing": _routing(actor, initiative),
