@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+
+from loket.core.throttling import SlidingWindowThrottle
 
 
-class ScopedRateThrottle(SimpleRateThrottle):
+class ScopedRateThrottle(SlidingWindowThrottle):
     """Counts a page's POSTs per client address with the API's rate of the same scope
     (`login`, `intake`), so a form is no way around the API's limits."""
 
