@@ -16,7 +16,8 @@ from loket.core import throttling
 from loket.core.throttling import SlidingWindowThrottle
 
 # Its own Redis db per xdist worker: each test flushes it.
-REDIS_URL = f"redis://127.0.0.1:6379/{13 - int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:]) % 4}"
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
+REDIS_URL = f"redis://127.0.0.1:6379/{13 - WORKER % 4}"
 
 
 def _redis_up() -> bool:
