@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from loket.core.actors import Actor, Role
 from loket.core.errors import Conflict, InvalidInput, NotPermitted
 from loket.core.tasks import enqueue_on_commit
+from loket.workflow import services as workflow
 
 from .mail import queue_tracking_link
 from .models import (
@@ -122,15 +123,14 @@ def submit_initiative(data: Any, *, actor: Actor | None = None) -> Submission:
             address=submission.address, lat=submission.lat, lon=submission.lon,
             requested_budget=submission.requested_budget, support=submission.support,
             tracking_token_hash=hash_tracking_token(token), created_at=now,
+            **workflow.initial_fields(now),
         )
         people = Initiator.objects.bulk_create([
             Initiator(initiative=initiative, name=p.name, email=p.email, phone=p.phone,
                       is_contact=p.is_contact)
             for p in submission.initiators
         ])
-        from loket.workflow.services import start_workflow
-
-        start_workflow(initiative, actor)
+        workflow.log_submission(initiative, actor)
         initiative.reference = next_reference(year)
         Initiative.objects.filter(pk=initiative.pk).update(reference=initiative.reference)
         contact = next(p for p in people if p.is_contact)

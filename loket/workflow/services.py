@@ -274,16 +274,24 @@ def log_transition(initiative: Any, *, transition: str, source: str, target: str
     )
 
 
-def start_workflow(initiative: Any, actor: Actor) -> None:
-    """Set the clock and ball holder of a newly submitted initiative and log its submission.
+def initial_fields(now: Any) -> dict[str, Any]:
+    """The workflow fields a new initiative is inserted with: submitted, clock started, the
+    ball with the broker pool (one insert instead of an insert and an update)."""
+    return {"state": State.SUBMITTED, "state_entered_at": now,
+            "ball_holder": BALL_HOLDER[State.SUBMITTED], "ball_moved_at": now}
 
-    The caller saves the initiative first (it needs a primary key) inside its transaction.
-    """
-    now = timezone.now()
-    type(initiative).objects.filter(pk=initiative.pk).update(
-        state_entered_at=now, ball_holder=BALL_HOLDER[State.SUBMITTED], ball_moved_at=now)
-    initiative.state_entered_at = now
-    initiative.ball_holder = BALL_HOLDER[State.SUBMITTED]
-    initiative.ball_moved_at = now
+
+def log_submission(initiative: Any, actor: Actor) -> None:
+    """The first entry of the audit trail; call in the transaction that inserted it."""
     log_transition(initiative, transition="submit", source=State.SUBMITTED,
-                   target=State.SUBMITTED, actor=actor, at=now)
+                   target=State.SUBMITTED, actor=actor, at=initiative.state_entered_at)
+
+
+def start_workflow(initiative: Any, actor: Actor) -> None:
+    """Start the workflow of an initiative already saved without `initial_fields`."""
+    fields = initial_fields(timezone.now())
+    fields.pop("state")
+    type(initiative).objects.filter(pk=initiative.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(initiative, name, value)
+    log_submission(initiative, actor)
