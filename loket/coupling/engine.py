@@ -3,9 +3,9 @@
 It turns the configured municipality in the database into profiles for
 :class:`loket.text.Suggester` and caches the compiled suggester per configuration
 fingerprint: compiling a vocabulary takes tens of milliseconds, scoring an initiative
-about one. The fingerprint is read from the database on every call (two cheap aggregate
-queries), so an edit of a carrier, a routing rule or the learned weights in any process
-invalidates the cache in every process.
+about one. The fingerprint is read from the database on every call (a few small queries,
+routing's included), so an edit of a carrier, a routing rule, a department or the learned
+weights in any process invalidates the cache in every process.
 
 Department profiles come from the routing configuration (the text terms of the active
 routing rules, merged per department, with routing's learned weights) when the routing
@@ -38,7 +38,6 @@ class DepartmentConfig:
     profiles: list[Profile]
     budget_department: str
     adjustments: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    fingerprint: str = ""
 
 
 def _routing_model(name: str) -> Any:
@@ -79,21 +78,25 @@ def department_config() -> DepartmentConfig:
             budget = budget_rules[0]
         if merged:
             adjustments: dict[str, dict[str, float]] = {}
-            learned_at = None
             if learning_model is not None:
                 row = learning_model.objects.filter(pk=1).first()
                 if row is not None:
                     adjustments = {c: dict(t) for c, t in (row.adjustments or {}).items()}
-                    learned_at = row.computed_at
             if budget not in merged:
                 merged[budget] = {}
                 names.setdefault(budget, budget)
-            stamp = rule_model.objects.aggregate(n=Count("id"), at=Max("updated_at"))
             profiles = [Profile(code=c, name=names.get(c, c), terms=t) for c, t in merged.items()]
-            return DepartmentConfig(profiles, budget, adjustments,
-                                    f"rules:{stamp['n']}:{stamp['at']}:{learned_at}")
-    profiles = _fallback_departments()
-    return DepartmentConfig(profiles, budget, {}, f"fallback:{settings.LOKET_DEPARTMENT_PROFILES}")
+            return DepartmentConfig(profiles, budget, adjustments)
+    return DepartmentConfig(_fallback_departments(), budget, {})
+
+
+def _department_stamp() -> str:
+    """Changes whenever what `department_config` reads changes (routing's fingerprint)."""
+    if apps.is_installed("loket.routing"):
+        from loket.routing.selectors import rules_fingerprint
+
+        return f"rules:{rules_fingerprint()}"
+    return f"fallback:{settings.LOKET_DEPARTMENT_PROFILES}"
 
 
 def carrier_profiles(day: date | None = None) -> list[Profile]:
@@ -109,20 +112,19 @@ def carrier_profiles(day: date | None = None) -> list[Profile]:
     ]
 
 
-def carrier_adjustments() -> tuple[dict[str, dict[str, float]], str]:
+def carrier_adjustments() -> dict[str, dict[str, float]]:
     from .models import CouplingLearning
 
-    row = CouplingLearning.objects.filter(pk=1).only("adjustments", "computed_at").first()
-    if row is None:
-        return {}, "none"
-    return {c: dict(t) for c, t in (row.adjustments or {}).items()}, str(row.computed_at)
+    row = CouplingLearning.objects.filter(pk=1).only("adjustments").first()
+    return {c: dict(t) for c, t in (row.adjustments or {}).items()} if row else {}
 
 
 def _carrier_stamp(day: date) -> str:
-    from .models import PolicyCarrier
+    from .models import CouplingLearning, PolicyCarrier
 
     stamp = PolicyCarrier.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return f"{stamp['n']}:{stamp['at']}:{day.isoformat()}"
+    learned = CouplingLearning.objects.filter(pk=1).values_list("computed_at", flat=True).first()
+    return f"{stamp['n']}:{stamp['at']}:{day.isoformat()}:{learned}"
 
 
 _cache: dict[str, Suggester] = {}
@@ -130,18 +132,21 @@ _lock = threading.Lock()
 
 
 def suggester(day: date | None = None) -> Suggester:
-    """The suggester of the configured municipality, compiled once per configuration."""
+    """The suggester of the configured municipality, compiled once per configuration.
+
+    The fingerprint comes first (small queries); the configuration itself is only loaded
+    when it changed.
+    """
     day = day or timezone.localdate()
-    departments = department_config()
-    learned, learned_stamp = carrier_adjustments()
-    raw = f"{departments.fingerprint}|{_carrier_stamp(day)}|{learned_stamp}"
+    raw = f"{_department_stamp()}|{_carrier_stamp(day)}"
     fingerprint = hashlib.sha256(raw.encode()).hexdigest()
     with _lock:
         cached = _cache.get(fingerprint)
     if cached is not None:
         return cached
+    departments = department_config()
     adjustments = {**{c: dict(a) for c, a in departments.adjustments.items()}}
-    for code, terms in learned.items():
+    for code, terms in carrier_adjustments().items():
         adjustments.setdefault(code, {}).update(terms)
     built = Suggester(departments.profiles, carrier_profiles(day), adjustments,
                       budget_department=departments.budget_department)

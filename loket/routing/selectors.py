@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -41,10 +44,15 @@ def rules() -> QuerySet[RoutingRule]:
 
 
 def rules_fingerprint() -> str:
-    """Changes whenever a rule or the learned weights change (cache key of the scorer)."""
+    """Changes whenever a rule, an active department's code or name, or the learned weights
+    change: the cache key of the compiled rules (three small queries instead of loading
+    every rule for every initiative)."""
     agg = RoutingRule.objects.aggregate(n=Count("id"), at=Max("updated_at"))
     learning = RoutingLearning.objects.filter(pk=1).values_list("computed_at", flat=True).first()
-    return f"{agg['n']}:{agg['at']}:{learning}"
+    departments = list(Department.objects.filter(active=True).order_by("code")
+                       .values_list("code", "name"))
+    digest = hashlib.sha256(repr(departments).encode()).hexdigest()[:16]
+    return f"{agg['n']}:{agg['at']}:{learning}:{digest}"
 
 
 def rule_specs() -> list[RuleSpec]:
@@ -58,6 +66,25 @@ def rule_specs() -> list[RuleSpec]:
                  areas=tuple(a.code for a in r.areas.all()), learns=r.learns)
         for r in rules().filter(active=True, department__active=True)
     ]
+
+
+_compiled: dict[str, tuple[list[RuleSpec], dict[str, dict[str, float]]]] = {}
+_compiled_lock = threading.Lock()
+
+
+def compiled_rules(fingerprint: str) -> tuple[list[RuleSpec], dict[str, dict[str, float]]]:
+    """The rule specs and learned weights of this configuration, loaded once per process
+    and fingerprint (an edit in any process changes the fingerprint everywhere)."""
+    with _compiled_lock:
+        cached = _compiled.get(fingerprint)
+    if cached is not None:
+        return cached
+    loaded = (rule_specs(), learned_adjustments())
+    with _compiled_lock:
+        if len(_compiled) > 8:
+            _compiled.clear()
+        _compiled[fingerprint] = loaded
+    return loaded
 
 
 def learned_adjustments() -> dict[str, dict[str, float]]:

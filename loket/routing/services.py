@@ -70,10 +70,10 @@ def _facts(initiative: Initiative) -> rules_engine.Facts:
 
 def evaluate(facts: rules_engine.Facts) -> rules_engine.Evaluation:
     """Evaluate the configured rules, with the learned term weights, for an initiative."""
-    return rules_engine.evaluate(
-        selectors.rule_specs(), facts, learned=selectors.learned_adjustments(),
-        fingerprint=selectors.rules_fingerprint(),
-        support_labels=dict(SupportKind.choices))
+    fingerprint = selectors.rules_fingerprint()
+    specs, learned = selectors.compiled_rules(fingerprint)
+    return rules_engine.evaluate(specs, facts, learned=learned, fingerprint=fingerprint,
+                                 support_labels=dict(SupportKind.choices))
 
 
 def dry_run(actor: Actor, *, title: str = "", description: str = "", requested_budget: int = 0,

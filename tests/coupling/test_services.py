@@ -102,6 +102,22 @@ def test_carrier_edits_invalidate_the_cached_ranking():
     assert codes(initiative)[0] == "inclusie"
 
 
+def test_learning_and_department_edits_invalidate_the_compiled_suggester():
+    from loket.coupling import engine
+    from loket.routing.models import Department
+
+    first = engine.suggester()
+    assert engine.suggester() is first  # compiled once per configuration
+    CouplingLearning.objects.update_or_create(pk=1, defaults={
+        "adjustments": {}, "computed_at": timezone.now()})
+    second = engine.suggester()
+    assert second is not first
+    Department.objects.filter(code="verkeer").update(active=False)
+    third = engine.suggester()
+    assert third is not second
+    assert "verkeer" not in {p.code for p in third.departments.profiles}
+
+
 def test_missing_initiative_is_a_no_op():
     assert services.suggest_couplings("00000000-0000-0000-0000-000000000000") == 0
 

@@ -113,3 +113,35 @@ def test_propose_ignores_closed_or_unknown_initiatives(town: Town) -> None:
     closed = initiative_in(State.WITHDRAWN)
     services.propose_routing(str(closed.pk))
     assert not RoutingProposal.objects.filter(initiative=closed).exists()
+
+
+def test_cached_rules_follow_every_configuration_change(town: Town) -> None:
+    """The compiled rules are cached per process; every edit must still take effect."""
+    from loket.routing import rules as rules_engine
+    from loket.routing.models import RoutingRule
+
+    facts = rules_engine.Facts("Zebrapad bij de school", "Kinderen moeten veilig oversteken.",
+                               0, (), None)
+
+    def routed() -> list[str]:
+        return services.evaluate(facts).department_codes()
+
+    assert routed() == ["verkeer"]
+    assert routed() == ["verkeer"]  # from the cache
+    town.verkeer.name = "Mobiliteit"
+    town.verkeer.save()
+    assert {r.rule.department_name for r in services.evaluate(facts).results} >= {"Mobiliteit"}
+    town.verkeer.active = False
+    town.verkeer.save()
+    assert "verkeer" not in routed()
+    town.verkeer.active = True
+    town.verkeer.save()
+    rule = RoutingRule.objects.get(name="Tekst verkeer")
+    rule.terms = {"verkeer": 2.0}
+    rule.save()
+    assert "verkeer" not in routed()  # "zebrapad" is no longer a term
+    rule.terms = {"zebrapad": 3.0}
+    rule.save()
+    assert routed() == ["verkeer"]
+    rule.delete()
+    assert "verkeer" not in routed()
