@@ -155,3 +155,30 @@ def wait_until(predicate: object, timeout: float = 20.0, interval: float = 0.1) 
             return True
         time.sleep(interval)
     return bool(predicate())  # type: ignore[operator]
+
+
+@pytest.fixture
+def fresh_references(db: None) -> Iterator[None]:
+    """Reference numbering from 1 again. On PostgreSQL the per-year sequences live outside
+    the test's transaction (they are created on their own connection, as in production), so
+    a test that counts references drops them first."""
+    from django.db import connection, connections
+
+    from loket.intake import services
+
+    def drop() -> None:
+        services._sequences_seen.clear()
+        if connection.vendor != "postgresql":
+            return
+        side = connections.create_connection(connection.alias)
+        try:
+            with side.cursor() as cursor:
+                cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' "
+                               "AND relname LIKE 'intake\\_reference\\_%%'")
+                for (name,) in cursor.fetchall():
+                    cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
+        finally:
+            side.close()
+
+    drop()  # not afterwards: the test's transaction may still hold the sequence
+    yield

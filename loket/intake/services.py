@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,11 +70,57 @@ def _lock_contact(email: str) -> None:
 
 
 def next_reference(year: int) -> str:
-    """`INI-<year>-<5 digits>`, unique and gap-free per year; call inside a transaction.
+    """`INI-<year>-<5 digits>`, unique and increasing per year; call inside a transaction.
 
-    The UPDATE ... RETURNING takes the counter's row lock (PostgreSQL) or the write lock
-    (SQLite) until commit, so call it last: every submission of the year waits for it.
+    PostgreSQL: a sequence per year. `nextval` never waits, so submissions do not queue
+    behind each other's commits (a counter row locked until commit capped intake at about
+    70 a second, see docs/performance.md); the price is that a submission failing after it
+    took its number leaves that number unused. SQLite serialises writes anyway and keeps
+    the year's counter row, gap-free.
     """
+    if connection.vendor == "postgresql":
+        number = _next_from_sequence(year)
+    else:
+        number = _next_from_counter(year)
+    return f"INI-{year}-{number:05d}"
+
+
+REFERENCE_SEQUENCE = "intake_reference_{year}"
+_sequences_seen: set[tuple[str, int]] = set()  # (database, year) this process created or saw
+
+
+def _next_from_sequence(year: int) -> int:
+    name = REFERENCE_SEQUENCE.format(year=int(year))
+    seen = (connection.settings_dict["NAME"], int(year))
+    if seen not in _sequences_seen:
+        _create_sequence(name, int(year))
+        _sequences_seen.add(seen)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [name])
+        return cursor.fetchone()[0]
+
+
+def _create_sequence(name: str, year: int) -> None:
+    """Create the year's sequence on a separate autocommitting connection, so it exists for
+    every concurrent submission at once; it continues after the year's counter row (the
+    numbers taken before sequences were used)."""
+    side = connections.create_connection(connection.alias)
+    try:
+        with side.cursor() as cursor:
+            table = ReferenceCounter._meta.db_table
+            cursor.execute(f"SELECT last FROM {table} WHERE year = %s", [year])  # noqa: S608
+            row = cursor.fetchone()
+            start = (row[0] if row else 0) + 1
+            # IF NOT EXISTS still fails when another process creates it at the same moment;
+            # then it exists, which is all we need.
+            with contextlib.suppress(IntegrityError, ProgrammingError):
+                cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START WITH {start:d}')
+    finally:
+        side.close()
+
+
+def _next_from_counter(year: int) -> int:
+    """The year's counter row, locked by the UPDATE until commit (SQLite: the write lock)."""
     table = ReferenceCounter._meta.db_table
     sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"  # noqa: S608
     with connection.cursor() as cursor:
@@ -83,7 +130,7 @@ def next_reference(year: int) -> str:
             ReferenceCounter.objects.get_or_create(year=year)
             cursor.execute(sql, [year])
             row = cursor.fetchone()
-    return f"INI-{year}-{row[0]:05d}"
+    return row[0]
 
 
 def find_duplicate(data: SubmissionData, now: Any) -> Initiative | None:

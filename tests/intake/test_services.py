@@ -65,7 +65,7 @@ def test_token_is_random_and_stored_only_as_hash() -> None:
     assert initiative_for_token(first.token) == initiative
 
 
-def test_references_count_up_per_year() -> None:
+def test_references_count_up_per_year(fresh_references: None) -> None:
     with time_machine.travel("2026-03-01 12:00 +01:00"):
         a = submit(title="Een").initiative
         b = submit(title="Twee").initiative
@@ -75,7 +75,7 @@ def test_references_count_up_per_year() -> None:
         "INI-2026-00001", "INI-2026-00002", "INI-2027-00001")
 
 
-def test_new_year_in_amsterdam_counts_for_the_new_year() -> None:
+def test_new_year_in_amsterdam_counts_for_the_new_year(fresh_references: None) -> None:
     with time_machine.travel("2026-12-31 23:30 +00:00"):  # already 2027 in Amsterdam
         assert submit().initiative.reference == "INI-2027-00001"
 

@@ -1,5 +1,6 @@
-"""On PostgreSQL, under concurrency: the short counter lock keeps references unique and
-gap-free, and the per-e-mail advisory lock keeps the duplicate guard race-free."""
+"""On PostgreSQL, under concurrency: the per-year reference sequence keeps references unique
+(and consecutive when no submission fails) without making submissions wait for each other,
+and the per-e-mail advisory lock keeps the duplicate guard race-free."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from django.db import connection
 
 from loket.intake import services
-from loket.intake.models import Initiative
+from loket.intake.models import Initiative, ReferenceCounter
 from tests.factories import submission_payload
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -45,7 +46,8 @@ def _in_threads(count: int, work: Callable[[int], object]) -> tuple[list[object]
     return results, errors
 
 
-def test_concurrent_submissions_get_gap_free_references() -> None:
+def test_concurrent_submissions_get_unique_consecutive_references(
+        fresh_references: None) -> None:
     def submit(n: int) -> str:
         payload = submission_payload(
             title=f"Plan {n}", initiators=[{"name": "A", "email": f"a{n}@example.org"}])
@@ -56,6 +58,15 @@ def test_concurrent_submissions_get_gap_free_references() -> None:
     numbers = sorted(int(str(ref).rsplit("-", 1)[1]) for ref in references)
     assert numbers == list(range(1, 17))
     assert not Initiative.objects.filter(reference__startswith="~").exists()
+
+
+def test_the_sequence_continues_after_the_counter_of_before_the_upgrade(
+        fresh_references: None) -> None:
+    from django.utils import timezone
+
+    ReferenceCounter.objects.create(year=timezone.localdate().year, last=41)
+    reference = services.submit_initiative(submission_payload()).initiative.reference
+    assert reference.endswith("-00042")
 
 
 def test_concurrent_repeats_with_differently_cased_email_make_one_initiative() -> None:

@@ -58,13 +58,13 @@ def test_the_api_adds_no_queries_to_the_service(client: object) -> None:
 
 
 @pytest.mark.django_db
-def test_references_stay_gap_free_and_no_placeholder_is_left() -> None:
-    year = ReferenceCounter.objects.count()  # none yet: the first submission creates it
-    assert year == 0
+def test_references_count_from_one_and_no_placeholder_is_left(fresh_references: None) -> None:
     references = [submit_initiative(submission_payload(title=f"Plan {n}")).initiative.reference
                   for n in range(3)]
     numbers = [int(ref.rsplit("-", 1)[1]) for ref in references]
     assert numbers == [1, 2, 3]
-    assert ReferenceCounter.objects.get().last == 3
+    counted = ReferenceCounter.objects.values_list("last", flat=True).first()
+    # SQLite counts in the year's row; PostgreSQL in a sequence and leaves the row alone
+    assert counted == (None if connection.vendor == "postgresql" else 3)
     assert Initiative.objects.filter(reference__in=references).count() == 3
     assert not Initiative.objects.filter(reference__startswith="~").exists()
