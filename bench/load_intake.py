@@ -130,6 +130,14 @@ def start_worker(env: dict[str, str], logdir: Path, nice: int = 0) -> Proc:
                              "--loglevel=WARNING", "--concurrency=2", "--without-gossip",
                              "--without-mingle",
                              "-n", f"bench-{os.getpid()}@%h"], env, logdir)
+    if nice:
+        # The worker runs in its own session, hence (with sched_autogroup, as on this
+        # machine) in its own scheduling group: a process's nice value only weighs within
+        # its group, so the group gets it too (the container equivalent is cpu_shares).
+        try:
+            Path(f"/proc/{worker.proc.pid}/autogroup").write_text(str(nice))
+        except OSError as error:
+            log(f"autogroup nice not set ({error}); nice applies inside the group only")
     from loket.celery import app
 
     deadline = time.monotonic() + 90
