@@ -2,7 +2,7 @@
 
 - Redis stopped in the middle of 500 submissions: every submission is accepted (201),
   every initiative is routed once Redis is back (the sweeper re-enqueues what never reached
-  a worker), none twice.
+  a worker), none twice, and every resident gets the tracking link, once.
 - A worker killed with SIGKILL in the middle of a batch of routings: every initiative ends
   up with its routed requests exactly once.
 
@@ -23,6 +23,7 @@ from django.utils import timezone
 from rest_framework.settings import api_settings
 
 from conftest import wait_until
+from loket.core import services as core
 from loket.core.models import OutboxMail
 from loket.intake.models import Initiative
 from loket.routing import services as routing
@@ -100,12 +101,30 @@ def test_redis_down_during_500_submissions(private_worker: Any, private_redis: A
     assert RoutingProposal.objects.count() == SUBMISSIONS  # one per initiative, none twice
     again = sweep_until_done()
     assert again.get("proposals", 0) == 0
+
+    # The tracking links travel in the same analysis task; the ones whose task was lost are
+    # the outbox sweep's (fast-forwarded past its delay). Every resident gets one, once.
+    links = OutboxMail.objects.filter(key__startswith="tracking-link:")
+
+    def mailed() -> int:
+        return links.filter(sent_at__isnull=False).count()
+
+    mailed_before_outbox_sweep = mailed()
+    outbox_swept = 0
+    for n in range(1, 6):
+        if wait_until(lambda: mailed() == SUBMISSIONS, timeout=20):
+            break
+        outbox_swept += core.sweep_outbox(timezone.now() + n * timedelta(minutes=3))
+    assert mailed() == SUBMISSIONS and links.count() == SUBMISSIONS
+    assert links.filter(attempts__gt=1).count() == 0  # none sent twice
     RESULTS["redis_down"] = {
         "submissions": SUBMISSIONS, "accepted": accepted, "outage_submissions":
         RESTART_AT - STOP_AT, "unrouted_before_sweep": unrouted_before_sweep,
         "re_enqueued_by_sweeper": swept.get("proposals", 0),
         "routed_after": routed(),
         "proposals": RoutingProposal.objects.count(),
+        "links_mailed_before_outbox_sweep": mailed_before_outbox_sweep,
+        "links_re_enqueued_by_outbox_sweep": outbox_swept, "links_mailed": mailed(),
         "max_submit_seconds_during_outage": round(max(slow_during_outage), 3),
         "submit_seconds_total": round(submitted_in, 1),
     }
