@@ -1,8 +1,8 @@
 """Upper bounds on the database work of a public submission (see docs/performance.md).
 
-Every statement of a submission is a round trip inside its transaction, and the last two
-hold the year's reference counter lock that all submissions queue for, so an extra query
-costs throughput under load; these bounds make a regression fail.
+Every statement of a submission is a round trip inside its transaction, and the web thread
+waits for the GIL again after each one, so an extra query costs throughput under load;
+these bounds make a regression fail.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from loket.intake.services import submit_initiative
 from tests.factories import AreaFactory, submission_payload
 
 # SELECT area; duplicate check; INSERT initiative (with its workflow fields); INSERT
-# initiators (one bulk insert); INSERT of the first log entry; UPDATE counter RETURNING;
-# UPDATE reference; INSERT
-# of the confirmation e-mail into the outbox (it carries the reference, so it comes last; one
+# initiators (one bulk insert); INSERT of the first log entry; the reference (SQLite: UPDATE
+# counter RETURNING; PostgreSQL: SELECT nextval); UPDATE reference; INSERT of the
+# confirmation e-mail into the outbox (it carries the reference, so it comes last; one
 # statement, no savepoint); + the savepoint pair the test's own transaction adds around the
 # service's atomic block. (PostgreSQL adds one: the advisory lock on the contact e-mail.)
 MAX_QUERIES_PER_SUBMISSION = 10
