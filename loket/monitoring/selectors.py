@@ -131,8 +131,8 @@ def compute_summary(now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     states = dict(Initiative.objects.order_by().values_list("state").annotate(n=Count("pk")))
-    per_state = [{"state": s.value, "label": str(s.label), "count": states.get(s.value, 0)}
-                 for s in State]
+    # Codes only: the labels are put in at display time, in the reader's language.
+    per_state = [{"state": s.value, "count": states.get(s.value, 0)} for s in State]
 
     per_area = [
         {"area": row["area__code"] or "", "name": row["area__name"] or "", "count": row["n"],
@@ -171,8 +171,7 @@ def compute_summary(now: datetime | None = None) -> dict[str, Any]:
 
     stalled = [
         {"ball_holder": r["ball_holder"], "department": r["department__code"] or "",
-         "name": r["department__name"] or str(Flag.BallHolder(r["ball_holder"]).label),
-         "count": r["n"]}
+         "name": r["department__name"] or "", "count": r["n"]}
         for r in Flag.objects.filter(cleared_at__isnull=True).order_by()
         .values("ball_holder", "department__code", "department__name")
         .annotate(n=Count("pk")).order_by("-n", "ball_holder", "department__code")
@@ -236,16 +235,39 @@ def _month_key(value: Any) -> str:
 
 def summary(now: datetime | None = None) -> dict[str, Any]:
     """The overview as of the last refresh (the beat task keeps it fresh); computed and
-    stored when missing or older than LOKET_DASHBOARD_MAX_AGE_SECONDS."""
+    stored when missing or older than LOKET_DASHBOARD_MAX_AGE_SECONDS. The labels are in
+    the active language: one stored snapshot serves readers of every language."""
     now = now or timezone.now()
     snapshot = DashboardSnapshot.objects.filter(key=DashboardSnapshot.SUMMARY).first()
     max_age = timedelta(seconds=settings.LOKET_DASHBOARD_MAX_AGE_SECONDS)
     if snapshot is not None and now - snapshot.computed_at <= max_age:
-        return snapshot.data
-    return refresh_summary(now)
+        return with_labels(snapshot.data)
+    return with_labels(refresh_summary(now))
+
+
+def with_labels(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a stored summary with the state and ball-holder labels in the active
+    language, made from the stored codes. Snapshots stored before the codes-only format
+    hold finished Dutch labels; those are kept only where a code is no longer known."""
+    states = dict(State.choices)
+    holders = dict(Flag.BallHolder.choices)
+    per_state = [
+        {"state": r.get("state", ""),
+         "label": str(states.get(r.get("state"), r.get("label") or r.get("state", ""))),
+         "count": r["count"]}
+        for r in data.get("initiatives_per_state", [])
+    ]
+    stalled = []
+    for r in data.get("stalled_per_ball_holder", []):
+        name = r.get("name") or ""
+        if not r.get("department"):  # no department: the row is named after the ball holder
+            name = str(holders.get(r.get("ball_holder"), name))
+        stalled.append({**r, "name": name})
+    return {**data, "initiatives_per_state": per_state, "stalled_per_ball_holder": stalled}
 
 
 def refresh_summary(now: datetime | None = None) -> dict[str, Any]:
+    """Compute the summary and store it as the snapshot, codes without labels."""
     now = now or timezone.now()
     data = compute_summary(now)
     try:

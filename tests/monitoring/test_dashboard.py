@@ -274,3 +274,98 @@ def test_staff_list_filters_on_open_flags(broker: object, department: Department
     assert {i["id"] for i in stalled} == flagged
     assert not {i["id"] for i in moving} & flagged
     assert len(stalled) + len(moving) == 8
+
+
+# -- labels in the reader's language ----------------------------------------------------------
+
+def _get(manager: object, language: str, **extra: str) -> object:
+    """The summary as read with Accept-Language `language`."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(manager)
+    return client.get("/api/v1/dashboard/summary", **extra)
+
+
+def test_the_snapshot_stores_codes_and_no_labels(populated: None) -> None:
+    data = selectors.refresh_summary(NOW)
+    stored = DashboardSnapshot.objects.get().data
+    assert stored == data
+    assert all("label" not in r for r in stored["initiatives_per_state"])
+    assert {r["name"] for r in stored["stalled_per_ball_holder"] if not r["department"]} == {""}
+
+
+def test_one_snapshot_reads_in_dutch_and_in_english(populated: None, manager: object) -> None:
+    with time_machine.travel(NOW, tick=False):
+        selectors.refresh_summary()  # stored once, read in two languages
+        dutch, english = _get(manager, "nl").json(), _get(manager, "en").json()
+        dutch_csv = _get(manager, "nl", HTTP_ACCEPT="text/csv").content.decode("utf-8-sig")
+        english_csv = _get(manager, "en", HTTP_ACCEPT="text/csv").content.decode("utf-8-sig")
+    assert DashboardSnapshot.objects.count() == 1
+
+    def labels(body: dict) -> tuple[dict, dict]:
+        return ({r["state"]: r["label"] for r in body["initiatives_per_state"]},
+                {(r["ball_holder"], r["department"]): r["name"]
+                 for r in body["stalled_per_ball_holder"]})
+
+    states, holders = labels(dutch)
+    assert (states["elaboration"], states["consultation"]) == ("uitwerking", "in afstemming")
+    assert holders[("initiators", "")] == "de initiatiefnemers"
+    assert holders[("department", "verkeer")] == "Verkeer en Mobiliteit"
+    states, holders = labels(english)
+    assert (states["elaboration"], states["consultation"]) == ("elaboration",
+                                                               "in consultation")
+    assert holders[("initiators", "")] == "the initiators"
+    assert holders[("department", "verkeer")] == "Verkeer en Mobiliteit"  # a name: as is
+    # the shape of the answer does not depend on the language
+    assert [sorted(r) for r in dutch["initiatives_per_state"]] == [
+        sorted(r) for r in english["initiatives_per_state"]]
+    assert all(sorted(r) == ["count", "label", "state"] for r in english["initiatives_per_state"])
+
+    assert "Initiatieven per status;in afstemming;aantal;1\r\n" in dutch_csv
+    assert "Signaleringen per aan zet;de initiatiefnemers;aantal;1\r\n" in dutch_csv
+    assert "Initiatives by status;in consultation;number;1\r\n" in english_csv
+    assert "Flags by whose turn it is;the initiators;number;1\r\n" in english_csv
+    assert "de initiatiefnemers" not in english_csv and "in afstemming" not in english_csv
+
+
+OLD_SNAPSHOT = {
+    "generated_at": NOW.isoformat(),
+    "initiatives_per_state": [
+        {"state": "consultation", "label": "in afstemming", "count": 2},
+        {"state": "archived", "label": "gearchiveerd", "count": 1},  # a code since removed
+        {"label": "oud label", "count": 3},  # a row with no code at all
+    ],
+    "initiatives_per_area": [{"area": "", "name": "", "count": 6, "active": 2}],
+    "requests_per_department": [],
+    "lead_time": {"submitted_to_ready_days": None, "submitted_to_realized_days": None},
+    "stalled_per_ball_holder": [
+        {"ball_holder": "initiators", "department": "", "name": "de initiatiefnemers",
+         "count": 4},
+        {"ball_holder": "department", "department": "verkeer",
+         "name": "Verkeer en Mobiliteit", "count": 2},
+        {"ball_holder": "retired", "department": "", "name": "de wethouder", "count": 1},
+    ],
+    "monthly_trend": [],
+    "accepted_couplings_per_carrier": [],
+}
+
+
+def test_a_snapshot_stored_with_dutch_labels_still_displays(manager: object) -> None:
+    """Snapshots stored before the labels were left out: the codes are translated, and text
+    whose code is unknown (or missing) reads as it was stored."""
+    DashboardSnapshot.objects.create(key=DashboardSnapshot.SUMMARY, data=OLD_SNAPSHOT,
+                                     computed_at=NOW)
+    with time_machine.travel(NOW, tick=False):
+        english = _get(manager, "en").json()
+        dutch = _get(manager, "nl").json()
+        csv = _get(manager, "en", HTTP_ACCEPT="text/csv").content.decode("utf-8-sig")
+    assert [r["label"] for r in english["initiatives_per_state"]] == [
+        "in consultation", "gearchiveerd", "oud label"]
+    assert [r["label"] for r in dutch["initiatives_per_state"]] == [
+        "in afstemming", "gearchiveerd", "oud label"]
+    assert [r["name"] for r in english["stalled_per_ball_holder"]] == [
+        "the initiators", "Verkeer en Mobiliteit", "de wethouder"]
+    assert [r["count"] for r in english["stalled_per_ball_holder"]] == [4, 2, 1]
+    assert "Initiatives by status;in consultation;number;2\r\n" in csv
+    assert "Initiatives by status;gearchiveerd;number;1\r\n" in csv
+    assert "Flags by whose turn it is;de wethouder;number;1\r\n" in csv
+    assert DashboardSnapshot.objects.get().data == OLD_SNAPSHOT  # read, not rewritten
