@@ -95,3 +95,23 @@ def test_map_shows_counts_per_area_and_no_personal_data(stalled_story: Story,
     initiative = stalled_story.initiative
     for private in (initiative.address, "Anna de Boer", "anna@example.org", initiative.title):
         assert private not in html
+
+
+def test_summary_labels_follow_the_language_switch(stalled_story: Story,
+                                                   client: Client) -> None:
+    """One stored summary: state and ball-holder labels in Dutch, then in English after the
+    language switch, in the tables and in the charts."""
+    from loket.monitoring.models import DashboardSnapshot
+    from loket.monitoring.selectors import refresh_summary
+
+    refresh_summary()
+    login(client, "manager")
+    html = client.get("/manager/overzicht").content.decode()
+    assert re.search(r"<td>ingediend</td><td class=\"num\">1</td>", html)
+    assert "<td>de initiatiefmakelaar</td>" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/manager/overzicht").content.decode()
+    assert re.search(r"<td>submitted</td><td class=\"num\">1</td>", html)
+    assert "<td>the initiative broker</td>" in html
+    assert "de initiatiefmakelaar" not in html and "<td>ingediend</td>" not in html
+    assert DashboardSnapshot.objects.count() == 1
