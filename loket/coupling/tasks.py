@@ -9,7 +9,9 @@ from . import services
 
 @shared_task(name="loket.coupling.suggest_couplings", acks_late=True)
 def suggest_couplings(initiative_id: str) -> None:
-    """(Re)compute the ranked coupling suggestions of an initiative."""
+    """(Re)compute the coupling suggestions alone. Submissions and plan changes use intake's
+    `analyse_initiative`; this one stays for messages already queued by an earlier version
+    and for recomputing suggestions by hand."""
     services.suggest_couplings(initiative_id)
 
 

@@ -9,7 +9,9 @@ from . import services
 
 @shared_task(name="loket.routing.propose_routing", acks_late=True)
 def propose_routing(initiative_id: str) -> None:
-    """Compute the routing proposal the broker sees during intake."""
+    """Compute the routing proposal alone. Submissions and plan changes use intake's
+    `analyse_initiative` (routing and coupling in one task); this one stays for messages
+    already queued by an earlier version and for recomputing routing by hand."""
     services.propose_routing(initiative_id)
 
 
