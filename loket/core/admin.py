@@ -11,8 +11,21 @@ from django.utils.translation import gettext_lazy as _
 from .models import OutboxMail
 
 
+class ReadOnlyMixin:
+    """For records that are evidence (the outbox, the audit trail): shown, never edited."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(OutboxMail)
-class OutboxMailAdmin(admin.ModelAdmin):
+class OutboxMailAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("created_at", "key", "subject", "initiative", "attempts", "sent_at",
                     "skipped")
     list_filter = (("sent_at", admin.EmptyFieldListFilter), "to_initiators")
@@ -27,12 +40,3 @@ class OutboxMailAdmin(admin.ModelAdmin):
     def shown_body(self, obj: OutboxMail) -> str:
         """A tracking link in a waiting e-mail is the resident's key: not for staff eyes."""
         return _("(vertrouwelijk)") if obj.confidential else obj.body
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
