@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,28 @@ def fresh_references(db: None) -> Iterator[None]:
 
     drop()  # not afterwards: the test's transaction may still hold the sequence
     yield
+
+
+@contextmanager
+def celery_on(url: str) -> Iterator[None]:
+    """Point this process's Celery app (and workers started inside) at another broker."""
+    from loket.celery import app
+
+    def reset() -> None:  # forget the cached pools; kombu keeps the real one for later
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    old_url, old_env = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
+    reset()
+    os.environ["CELERY_BROKER_URL"] = url  # Celery reads the variable before its conf
+    app.conf.broker_url = url
+    try:
+        yield
+    finally:
+        reset()
+        app.conf.broker_url = old_url
+        if old_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = old_env
+        reset()

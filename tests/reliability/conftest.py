@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from conftest import WorkerProcess
+from conftest import WorkerProcess, celery_on
 
 RESULTS: dict[str, dict] = {}
 
@@ -51,31 +49,6 @@ class PrivateRedis:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=10)
-
-
-@contextmanager
-def celery_on(url: str) -> Iterator[None]:
-    """Point this process's Celery app (and workers started inside) at another broker."""
-    from loket.celery import app
-
-    def reset() -> None:
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    old_url, old_env = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
-    reset()
-    os.environ["CELERY_BROKER_URL"] = url
-    app.conf.broker_url = url
-    try:
-        yield
-    finally:
-        reset()
-        app.conf.broker_url = old_url
-        if old_env is None:
-            os.environ.pop("CELERY_BROKER_URL", None)
-        else:
-            os.environ["CELERY_BROKER_URL"] = old_env
-        reset()
 
 
 @pytest.fixture

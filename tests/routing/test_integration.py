@@ -7,7 +7,6 @@ and two officials answering one request at once get one 201 and one 409.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
-from conftest import wait_until
+from conftest import celery_on, wait_until
 from loket.celery import app
 from loket.core.actors import Actor
 from loket.core.errors import Conflict
@@ -86,28 +85,9 @@ def sweep_later() -> dict[str, int]:
 @contextmanager
 def broker_down() -> Iterator[None]:
     """Point this process's Celery app at a dead port (the shared Redis stays up)."""
-    old = app.conf.broker_url
-
-    def reset() -> None:  # forget the cached pools; kombu keeps the real one for later
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    old_env = os.environ.get("CELERY_BROKER_URL")
-    dead = "redis://127.0.0.1:1/0"
-    reset()
-    os.environ["CELERY_BROKER_URL"] = dead  # Celery reads the variable before its conf
-    app.conf.broker_url = dead
-    try:
+    with celery_on("redis://127.0.0.1:1/0"):
         assert app.connection_for_write().port == 1
         yield
-    finally:
-        reset()
-        app.conf.broker_url = old
-        if old_env is None:
-            os.environ.pop("CELERY_BROKER_URL", None)
-        else:
-            os.environ["CELERY_BROKER_URL"] = old_env
-        reset()
 
 
 def routing_mails() -> Any:
